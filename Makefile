@@ -1,0 +1,43 @@
+# Jiedao — `make run` (app on SQLite with demo data) and `make test` (the whole suite).
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+FLASK  := $(VENV)/bin/flask --app run
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test test-pg test-browser install catalogs db demo clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON)"; exit 1; }
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP) catalogs
+
+catalogs: $(STAMP)
+	$(VENV)/bin/pybabel compile --use-fuzzy -d translations -f
+
+db: install
+	$(FLASK) db upgrade
+	$(FLASK) init
+
+demo: db
+	$(FLASK) seed-demo
+
+run: demo
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install
+	$(PY) -m pytest -q -m "not browser"
+
+test-pg: install
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(PY) -m pytest -q -m "not browser"
+
+test-browser: install
+	$(PY) -m pytest -q -m browser
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,56 @@
+"""Jiedao (街道工作台账): create_app() wires extensions, AppBuilder, views, APIs and CLI."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from flask_appbuilder import AppBuilder, IndexView
+
+from .extensions import csrf, db, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class HomeView(IndexView):
+    index_template = "jiedao/index.html"
+
+
+def create_app(config: str | object = "config.Config") -> Flask:
+    from .core import audit, clock, permissions, registry
+    from .core.enums import alembic_render_item
+    from .core.views import build_api, build_view
+
+    app = Flask(__name__)
+    app.config.from_object(config)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")
+    registry.load()  # imports every model
+    app.config["FAB_ROLES"] = permissions.fab_roles()
+    clock.set_timezone(app.config["TIMEZONE"])
+    Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    csrf.init_app(app)  # before AppBuilder, so FAB's API login is exempted (fab-notes)
+    migrate.init_app(app, db, render_as_batch=True, directory=str(ROOT / "migrations"),
+                     render_item=alembic_render_item, compare_type=True)
+
+    with app.app_context():
+        appbuilder = AppBuilder(indexview=HomeView)
+        appbuilder.init_app(app, db.session)
+        audit.install(db.session)
+        for reg in registry.all_registers():
+            if not reg.views:
+                continue
+            view = build_view(reg)
+            if reg.menu:
+                appbuilder.add_view(view, reg.key, label=reg.name, icon=reg.icon, category=reg.module,
+                                    category_label=registry.module_label(reg.module))
+            else:
+                appbuilder.add_view_no_menu(view)
+            appbuilder.add_api(build_api(reg))
+
+    from . import cli
+
+    cli.register(app)
+    return app

@@ -1,0 +1,56 @@
+"""The shared registers. One line each: the rest is generated."""
+import sqlalchemy as sa
+
+from app.core import registry
+from app.core.registry import Register
+
+from . import rules
+from .models import Attachment, AuditLog, Meeting, ScheduleRule, WorkCalendar, WorkItem
+from app.org.models import AppUser
+
+
+def _meeting_owner(p):
+    return sa.or_(Meeting.chair_id == p.user_id, Meeting.attendees.any(AppUser.id == p.user_id))
+
+
+registry.add(
+    Register("meeting", Meeting, "common", "G2",
+             list_columns=("planned_start", "title", "meeting_type", "module", "chair", "org_unit", "status"),
+             search_columns=("title", "meeting_type", "module", "status", "planned_start", "place", "org_unit"),
+             form_columns=("module", "meeting_type", "title", "org_unit", "schedule_rule", "status",
+                           "planned_start", "actual_start", "end_time", "place", "chair", "attendees",
+                           "attendee_units", "is_ad_hoc", "topics", "topics_set_by", "topics_circulated_at",
+                           "review_last_period", "decisions", "minutes", "remarks"),
+             order=("planned_start", "desc"), module_column="module", owner=_meeting_owner,
+             rules=(rules.check_meeting,), icon="fa-users"),
+    Register("work_item", WorkItem, "common", "G2",
+             list_columns=("title", "kind", "module", "responsible_person", "deadline", "status", "org_unit"),
+             search_columns=("title", "kind", "module", "status", "deadline", "org_unit"),
+             form_columns=("module", "kind", "title", "org_unit", "meeting", "content", "responsible_unit",
+                           "responsible_person", "deadline", "status", "completion_note", "remarks"),
+             order=("deadline", "asc"), module_column="module",
+             owner=lambda p: WorkItem.responsible_person_id == p.user_id,
+             rules=(rules.check_work_item,), icon="fa-tasks"),
+    Register("schedule_rule", ScheduleRule, "common", "G1",
+             list_columns=("name", "module", "meeting_type", "rrule", "start_time", "is_active"),
+             search_columns=("name", "module", "meeting_type", "is_active"),
+             form_columns=("name", "module", "meeting_type", "rrule", "start_time", "duration_minutes",
+                           "chair_position", "source_quote", "is_active", "org_unit", "remarks"),
+             order=("id", "asc"), reference=True, rules=(rules.check_schedule_rule,), icon="fa-repeat"),
+    Register("work_calendar", WorkCalendar, "common", "G1",
+             list_columns=("day", "is_working_day", "name"),
+             search_columns=("day", "is_working_day", "name"),
+             form_columns=("day", "is_working_day", "name", "org_unit", "remarks"),
+             order=("day", "desc"), reference=True, icon="fa-calendar"),
+    Register("attachment", Attachment, "common", "FILES",
+             list_columns=("file_name", "register_key", "row_id", "size_bytes", "created_by", "created_at"),
+             search_columns=("file_name", "register_key", "row_id"),
+             form_columns=(), order=("id", "desc"), icon="fa-paperclip",
+             labels={"created_by": "fld_attachment__uploaded_by", "created_at": "fld_attachment__uploaded_at"}),
+    Register("audit_log", AuditLog, "common", "AUDIT",
+             list_columns=("at", "user", "action", "register_key", "row_id", "ip"),
+             search_columns=("action", "register_key", "row_id", "at", "ip"),
+             show_columns=("at", "user", "action", "register_key", "row_id", "org_unit", "diff", "ip"),
+             form_columns=(), order=("at", "desc"), writable=False, icon="fa-history",
+             scope_column="org_unit_id"),
+)

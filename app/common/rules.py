@@ -1,0 +1,68 @@
+"""Rules of the shared registers (meeting TR-04, TR-10; work items; schedule rules)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from dateutil.rrule import rrulestr
+from flask_babel import gettext as _
+
+from app.core import clock
+from app.core.rules import RuleViolation, check_order
+
+from .enums import MeetingStatus, MeetingType, WorkItemStatus
+
+TUESDAY = 1
+# Meetings allowed on the meeting-free Tuesday (TR-10, domain §10.15).
+TUESDAY_ALLOWED = {MeetingType.team_monthly, MeetingType.enforcement_emergency}
+
+
+def topics_circulated_in_time(planned_start: dt.datetime, circulated_at: dt.datetime | None) -> bool:
+    """TR-04: 研判会 topics are sent to the committee members before the meeting."""
+    return circulated_at is not None and circulated_at < planned_start
+
+
+def breaks_meeting_free_tuesday(meeting_type, planned_start: dt.datetime, is_ad_hoc: bool) -> bool:
+    """TR-10: Tuesdays are 周二无会日 for the office's internal meetings."""
+    return (
+        planned_start.weekday() == TUESDAY
+        and meeting_type not in TUESDAY_ALLOWED
+        and not is_ad_hoc
+    )
+
+
+def check_meeting(m) -> list[str]:
+    check_order(m, "planned_start", "end_time", _("The end time cannot be before the start time."))
+    check_order(m, "actual_start", "end_time", _("The end time cannot be before the start time."))
+    if (
+        m.meeting_type == MeetingType.dangjian_analysis
+        and m.status == MeetingStatus.held
+        and not topics_circulated_in_time(m.planned_start, m.topics_circulated_at)
+    ):
+        raise RuleViolation(
+            _("A monthly analysis meeting can only be marked held once its topics were circulated before the meeting."),
+            field="topics_circulated_at",
+        )
+    if m.status == MeetingStatus.held and m.planned_start and m.planned_start > clock.now() and not m.actual_start:
+        raise RuleViolation(_("A meeting in the future cannot be marked held."), field="status")
+    warnings = []
+    if m.planned_start and breaks_meeting_free_tuesday(m.meeting_type, m.planned_start, bool(m.is_ad_hoc)):
+        warnings.append(_("Tuesday is the meeting-free day (周二无会日); mark the meeting ad hoc and give the reason in the remarks if it must be held."))
+    return warnings
+
+
+def check_work_item(w) -> None:
+    if w.status == WorkItemStatus.done and w.completed_at is None:
+        w.completed_at = clock.now()
+    if w.status != WorkItemStatus.done:
+        w.completed_at = None
+
+
+def check_schedule_rule(r) -> None:
+    text = (r.rrule or "").strip()
+    if text.upper().startswith("RRULE:"):
+        text = text[6:]
+    try:
+        rrulestr(text, dtstart=dt.datetime(2026, 1, 1))
+    except (ValueError, TypeError):
+        raise RuleViolation(_("Not a valid recurrence rule (RFC 5545 RRULE), e.g. FREQ=WEEKLY;BYDAY=MO."), field="rrule")
+    r.rrule = text

@@ -1,0 +1,1 @@
+"""Machinery every register shares. No domain words in here."""

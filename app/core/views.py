@@ -1,0 +1,290 @@
+"""Generated views: a ScopedModelView and a ScopedModelRestApi per register.
+
+The classes here hold what every register shares (the write path, lost-update
+protection, export); build_view()/build_api() fill in a register's columns and
+labels from its registry entry.
+"""
+from __future__ import annotations
+
+from flask import abort, flash, request
+from flask_appbuilder import ModelRestApi, ModelView, expose, has_access
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+import sqlalchemy as sa
+from wtforms import HiddenField, TimeField
+from wtforms import validators as wtv
+
+from . import spreadsheets, writes
+from .enums import EnumSet
+from .fields import EnumSetField, LabeledEnumField
+from .interface import ScopedInterface
+from .registry import SYSTEM_FIELDS, Register
+
+LOCK_FIELD = "lock_version"
+
+# Permission names are per register (class_permission_name = register key):
+# can_read, can_write, can_delete, can_approve — the actions of permissions.Cell.
+VIEW_PERMISSIONS = {
+    "list": "read", "show": "read", "download": "read", "export_xlsx": "read",
+    "add": "write", "edit": "write", "delete": "delete",
+    "action": "approve", "action_post": "approve",
+}
+API_PERMISSIONS = {
+    "get_list": "read", "get": "read", "info": "read",
+    "post": "write", "put": "write", "delete": "delete",
+}
+
+
+class ScopedModelView(ModelView):
+    """A register's pages. Scope lives in the datamodel (ScopedInterface)."""
+
+    register: Register
+    method_permission_name = VIEW_PERMISSIONS
+    list_template = "jiedao/list.html"
+
+    # --- the write path: errors stay in the form, with the user's input ---
+    def _show_refusal(self, form, refusal: writes.WriteRefused) -> None:
+        shown = False
+        for field, msg in refusal.errors.items():
+            if field and field in form:
+                form[field].errors = list(form[field].errors) + [str(msg)]
+                shown = True
+        if not shown or refusal.status != 422:
+            flash(refusal.message, "danger")
+
+    def _populate(self, form, item) -> None:
+        for name, field in form._fields.items():
+            if name not in (LOCK_FIELD, "csrf_token"):
+                field.populate_obj(item, name)
+
+    def _flash_saved(self, message, warnings) -> None:
+        flash(message, "success")
+        for w in warnings:
+            flash(w, "warning")
+
+    def _add(self):
+        form = self.add_form.refresh()
+        if request.method == "POST":
+            if form.validate():
+                self.process_form(form, True)
+                item = self.datamodel.obj()
+                self._populate(form, item)
+                try:
+                    warnings = writes.save(self.register, item)
+                except writes.WriteRefused as refusal:
+                    self._show_refusal(form, refusal)
+                else:
+                    self.post_add(item)
+                    self._flash_saved(self.add_row_message, warnings)
+                    return None
+        else:
+            self.update_redirect()
+        return self._get_add_widget(form=form)
+
+    def _edit(self, pk):
+        item = self.datamodel.get(pk)
+        if not item:
+            abort(404)
+        if not writes.can_modify(self.register, item):
+            flash(_("You may read this record but not change it."), "warning")
+            return None
+        if request.method == "POST":
+            form = self.edit_form.refresh(request.form)
+            form._id = pk
+            if form.validate():
+                self.process_form(form, False)
+                expected = _int_or_none(form[LOCK_FIELD].data)
+                if expected is None:
+                    flash(writes.stale_message(), "danger")
+                    return self._get_edit_widget(form=form)
+                if expected != item.version:
+                    self._show_refusal(form, writes.WriteRefused(writes.stale_message(), status=409))
+                    return self._get_edit_widget(form=form)
+                self._populate(form, item)
+                try:
+                    warnings = writes.save(self.register, item, expected_version=expected)
+                except writes.WriteRefused as refusal:
+                    self._show_refusal(form, refusal)
+                else:
+                    self.post_update(item)
+                    self._flash_saved(self.edit_row_message, warnings)
+                    return None
+        else:
+            form = self.edit_form.refresh(obj=item)
+            form[LOCK_FIELD].data = item.version
+            self.update_redirect()
+        return self._get_edit_widget(form=form)
+
+    def _delete(self, pk):
+        item = self.datamodel.get(pk)
+        if not item:
+            abort(404)
+        try:
+            writes.delete(self.register, item)
+        except writes.WriteRefused as refusal:
+            flash(refusal.message, "danger")
+        else:
+            flash(self.delete_row_message, "success")
+
+    @expose("/export_xlsx/")
+    @has_access
+    def export_xlsx(self):
+        return spreadsheets.export_response(self)
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class ScopedModelRestApi(ModelRestApi):
+    """A register's REST API: same permissions and scope; writes go through writes.save()."""
+
+    register: Register
+    method_permission_name = API_PERMISSIONS
+    allow_browser_login = True
+
+    def _refused(self, refusal: writes.WriteRefused):
+        body = {"message": refusal.message}
+        if refusal.errors:
+            body["errors"] = {k or "_": str(v) for k, v in refusal.errors.items()}
+        return self.response(refusal.status, **body)
+
+    def post_headless(self):
+        if not request.is_json:
+            return self.response_400(message="Request is not JSON")
+        try:
+            item = self.add_model_schema.load(request.json)
+        except ValidationError as err:
+            return self.response_422(message=err.messages)
+        try:
+            writes.save(self.register, item)
+        except writes.WriteRefused as refusal:
+            return self._refused(refusal)
+        return self.response(201, result=self.add_model_schema.dump(item, many=False), id=item.id)
+
+    def put_headless(self, pk):
+        if not request.is_json:
+            return self.response_400(message="Request is not JSON")
+        item = self.datamodel.get(pk)
+        if not item:
+            return self.response_404()
+        if not writes.can_modify(self.register, item):
+            return self.response(403, message=_("You may read this record but not change it."))
+        data = dict(request.json)
+        expected = _int_or_none(data.pop("version", None))
+        if expected is None:
+            return self.response_422(message={"version": [_("Send the version you read, to protect against lost updates.")]})
+        try:
+            item = self.edit_model_schema.load(data, instance=item)
+        except ValidationError as err:
+            return self.response_422(message=err.messages)
+        try:
+            writes.save(self.register, item, expected_version=expected)
+        except writes.WriteRefused as refusal:
+            return self._refused(refusal)
+        return self.response(200, result=self.edit_model_schema.dump(item, many=False), version=item.version)
+
+    def delete_headless(self, pk):
+        item = self.datamodel.get(pk)
+        if not item:
+            return self.response_404()
+        try:
+            writes.delete(self.register, item)
+        except writes.WriteRefused as refusal:
+            return self._refused(refusal)
+        return self.response_200()
+
+
+def _camel(key: str) -> str:
+    return "".join(part.capitalize() for part in key.split("_"))
+
+
+def _default_form_columns(datamodel) -> list[str]:
+    skip = set(SYSTEM_FIELDS) | {"org_unit"} | {"is_deleted"}
+    return [c for c in datamodel.get_user_columns_list() if c not in skip] + ["org_unit"]
+
+
+def _extra_form_fields(reg: Register, columns, search: bool = False) -> dict:
+    """Form fields for column types FAB's converter lacks or mislabels: enums, EnumSet, Time."""
+    fields = {}
+    for col in columns:
+        column = reg.model.__table__.c.get(col)
+        if column is None:
+            continue
+        required = [wtv.DataRequired()] if not (column.nullable or search) else [wtv.Optional()]
+        if isinstance(column.type, sa.Time):
+            fields[col] = TimeField(reg.label(col), validators=[wtv.Optional()], format="%H:%M")
+        elif isinstance(column.type, EnumSet):
+            fields[col] = EnumSetField(reg.label(col), validators=[wtv.Optional()], enum_cls=column.type.enum_cls)
+        elif isinstance(column.type, sa.Enum) and column.type.enum_class is not None:
+            fields[col] = LabeledEnumField(reg.label(col), validators=required, enum_cls=column.type.enum_class,
+                                           nullable=column.nullable or search)
+    return fields
+
+
+def _columns(reg: Register, datamodel):
+    form = list(reg.form_columns) if reg.form_columns is not None else _default_form_columns(datamodel)
+    show = list(reg.show_columns) if reg.show_columns is not None else (
+        form + ["created_by", "created_at", "updated_by", "updated_at", "version"]
+    )
+    if not reg.writable:
+        form = []
+    return form, show
+
+
+def build_view(reg: Register) -> type[ScopedModelView]:
+    datamodel = ScopedInterface(reg.model)
+    datamodel.eager = tuple(c for c in reg.list_columns if datamodel.is_relation(c))
+    form, show = _columns(reg, datamodel)
+    all_cols = set(reg.list_columns) | set(reg.search_columns) | set(form) | set(show)
+    extra = _extra_form_fields(reg, form)
+    attrs = {
+        "register": reg,
+        "datamodel": datamodel,
+        "class_permission_name": reg.key,
+        "route_base": f"/{reg.key}",
+        "list_title": reg.name, "show_title": reg.name, "add_title": reg.name, "edit_title": reg.name,
+        "list_columns": list(reg.list_columns),
+        "search_columns": list(reg.search_columns),
+        "add_columns": form,
+        "edit_columns": form + [LOCK_FIELD] if form else [],
+        "show_columns": show,
+        "order_columns": [c for c in reg.list_columns if not datamodel.is_relation(c)],
+        "label_columns": {c: reg.label(c) for c in all_cols},
+        "base_order": reg.order,
+        "add_form_extra_fields": extra,
+        "search_form_extra_fields": _extra_form_fields(reg, reg.search_columns, search=True),
+        "edit_form_extra_fields": {**extra, LOCK_FIELD: HiddenField()},
+        "base_permissions": None,
+    }
+    bases = (reg.view_mixin, ScopedModelView) if reg.view_mixin else (ScopedModelView,)
+    return type(f"{_camel(reg.key)}View", bases, attrs)
+
+
+def build_api(reg: Register) -> type[ScopedModelRestApi]:
+    datamodel = ScopedInterface(reg.model)
+    form, show = _columns(reg, datamodel)
+    # EnumSet columns are edited in the form only (the API would see a bare string)
+    plain_form = [c for c in form if not isinstance(getattr(reg.model.__table__.c.get(c), "type", None), EnumSet)]
+    list_cols = ["id", *[c for c in reg.list_columns if not datamodel.is_relation(c)]]
+    if hasattr(reg.model, "version"):
+        list_cols.append("version")
+    attrs = {
+        "register": reg,
+        "datamodel": datamodel,
+        "class_permission_name": reg.key,
+        "resource_name": reg.key,
+        "list_columns": list_cols,
+        "show_columns": ["id", *[c for c in show if not datamodel.is_relation(c) or datamodel.is_relation_many_to_one(c)]],
+        "add_columns": plain_form,
+        "edit_columns": plain_form,
+        "search_columns": [c for c in reg.search_columns],
+        "order_columns": [c for c in list_cols],
+        "label_columns": {c: reg.label(c) for c in set(list_cols) | set(show) | set(form)},
+        "base_order": reg.order,
+    }
+    bases = (reg.api_mixin, ScopedModelRestApi) if reg.api_mixin else (ScopedModelRestApi,)
+    return type(f"{_camel(reg.key)}Api", bases, attrs)

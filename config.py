@@ -1,0 +1,77 @@
+"""Configuration. Everything can be overridden from the environment."""
+import os
+from pathlib import Path
+
+from flask_appbuilder.const import AUTH_DB
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("JIEDAO_INSTANCE", BASE_DIR / "instance"))
+
+DEV_SECRET_KEY = "jiedao-development-key-not-for-production"
+
+
+class Config:
+    ENV_NAME = os.environ.get("JIEDAO_ENV", "development")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'jiedao.db'}"
+    )
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    APP_NAME = os.environ.get("JIEDAO_APP_NAME", "街道工作台账")
+    APP_THEME = ""
+    TIMEZONE = os.environ.get("JIEDAO_TIMEZONE", "Asia/Shanghai")
+
+    # Security: tables are built by Alembic, roles by `flask --app run init-roles`.
+    FAB_CREATE_DB = False
+    AUTH_TYPE = AUTH_DB
+    AUTH_ROLE_ADMIN = "系统管理员"
+    AUTH_ROLE_PUBLIC = "Public"
+    AUTH_USER_REGISTRATION = False
+    FAB_ADD_SECURITY_API = True
+    FAB_API_SWAGGER_UI = True
+    FAB_SECURITY_MANAGER_CLASS = "app.core.security.JiedaoSecurityManager"
+    FAB_UPDATE_PERMS = False  # synced by `flask --app run init`, not at every start
+    AUTH_RATE_LIMITED = False
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None
+
+    # i18n: FAB's catalogs first, ours second (ours win where both define a msgid).
+    BABEL_DEFAULT_LOCALE = "zh"
+    BABEL_DEFAULT_TIMEZONE = TIMEZONE
+    LANGUAGES = {
+        "zh": {"flag": "cn", "name": "简体中文"},
+        "zh_TW": {"flag": "tw", "name": "繁體中文"},
+        "en": {"flag": "gb", "name": "English"},
+    }
+
+    # Attachments
+    UPLOAD_FOLDER = os.environ.get("JIEDAO_UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
+    ATTACHMENT_MAX_BYTES = int(os.environ.get("JIEDAO_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
+    MAX_CONTENT_LENGTH = ATTACHMENT_MAX_BYTES + 1024 * 1024
+    ATTACHMENT_TYPES = {
+        ".pdf": "application/pdf",
+        ".jpg": "image/jpeg",
+        ".jpeg": "image/jpeg",
+        ".png": "image/png",
+        ".doc": "application/msword",
+        ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ".xls": "application/vnd.ms-excel",
+        ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ".txt": "text/plain",
+    }
+
+    # Lists
+    FAB_API_MAX_PAGE_SIZE = 100
+    PAGE_SIZE = 25
+
+
+class TestConfig(Config):
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "TEST_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'test.db'}"
+    )
+    SERVER_NAME = "localhost"
