@@ -59,6 +59,13 @@ DEMO_USERS = [
     ("wg2", ["grid_worker"], Position.grid_worker, (1, 0), (), ()),
     ("gg1", ["errand_runner"], Position.errand_runner, 0, (), ()),
     ("ck1", ["window_staff"], Position.window_staff, "street", (), ()),
+    ("vol1", ["volunteer"], Position.other, (0, 0), (), ()),
+    ("zfdd", ["stationed_unit"], Position.stationed_staff, "street", (), ()),
+    ("aq1", ["safety_third_party"], Position.other, "street", (), ()),
+    ("mk_dangjian", ["module_head_dangjian"], Position.office_head, "street", (), ("dangjian",)),
+    ("mk_xietiao", ["module_head_xietiao"], Position.office_head, "street", (), ("xietiao",)),
+    ("mk_zhili", ["module_head_zhili"], Position.office_head, "street", (), ("zhili",)),
+    ("mk_jingji", ["module_head_jingji"], Position.office_head, "street", (), ("jingji",)),
 ]
 
 

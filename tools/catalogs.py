@@ -20,7 +20,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCALES = {"zh": "zh_CN", "zh_TW": "zh_TW", "en": "en"}  # folder → glossary column
+LOCALES = {"zh": "zh_CN", "zh_Hant_TW": "zh_TW", "en": "en"}  # folder (as Babel names the locale) → glossary column
 METHODS = [("app/**.py", "python"), ("app/templates/**.html", "jinja2")]
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 import enum
 
 from flask_appbuilder.exceptions import DatabaseException
+from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
@@ -66,3 +68,16 @@ class ScopedInterface(SQLAInterface):
         except SQLAlchemyError as ex:
             self.session.rollback()
             raise DatabaseException from ex
+
+
+class WritableOrgUnits(BaseFilter):
+    """Drop-down filter: only the org units the user may save this register's rows into."""
+
+    name = "writable org units"
+    arg_name = "wou"
+
+    def apply(self, query, register):
+        ids = scope.writable_org_ids(register, scope.principal())
+        if ids is None:
+            return query
+        return query.filter(self.model.id.in_(sorted(ids)) if ids else sa.false())

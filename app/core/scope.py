@@ -156,3 +156,18 @@ def allows(reg: registry.Register, item, need: str = "write") -> bool:
 def ensure(reg: registry.Register, item, need: str = "write") -> None:
     if not allows(reg, item, need):
         raise ScopeViolation(need)
+
+
+def writable_org_ids(reg: registry.Register, p: Principal | None) -> set[int] | None:
+    """Org units a new or edited row of `reg` may be put in (None: any)."""
+    if p is None or p.is_admin:
+        return None
+    scopes = p.cell(reg).write
+    if scopes & {"a", "m", "o"}:
+        return None  # not org-bound; the post-flush check still applies
+    ids: set[int] = set()
+    if "c" in scopes:
+        ids |= p.community_ids
+    if "g" in scopes:
+        ids |= p.grid_ids
+    return ids

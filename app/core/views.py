@@ -17,7 +17,7 @@ from wtforms import validators as wtv
 from . import spreadsheets, writes
 from .enums import EnumSet
 from .fields import EnumSetField, LabeledEnumField
-from .interface import ScopedInterface
+from .interface import ScopedInterface, WritableOrgUnits
 from .registry import SYSTEM_FIELDS, Register
 
 LOCK_FIELD = "lock_version"
@@ -178,7 +178,8 @@ class ScopedModelRestApi(ModelRestApi):
         if expected is None:
             return self.response_422(message={"version": [_("Send the version you read, to protect against lost updates.")]})
         try:
-            item = self.edit_model_schema.load(data, instance=item)
+            # a PUT may carry only the fields it changes: merge the rest from the row
+            item = self.edit_model_schema.load(self._merge_update_item(item, data), instance=item)
         except ValidationError as err:
             return self.response_422(message=err.messages)
         try:
@@ -195,7 +196,7 @@ class ScopedModelRestApi(ModelRestApi):
             writes.delete(self.register, item)
         except writes.WriteRefused as refusal:
             return self._refused(refusal)
-        return self.response_200()
+        return self.response(200, message="OK")
 
 
 def _camel(key: str) -> str:
@@ -241,6 +242,7 @@ def build_view(reg: Register) -> type[ScopedModelView]:
     form, show = _columns(reg, datamodel)
     all_cols = set(reg.list_columns) | set(reg.search_columns) | set(form) | set(show)
     extra = _extra_form_fields(reg, form)
+    org_choice = {"org_unit": [["id", WritableOrgUnits, reg]]} if "org_unit" in form else {}
     attrs = {
         "register": reg,
         "datamodel": datamodel,
@@ -255,10 +257,12 @@ def build_view(reg: Register) -> type[ScopedModelView]:
         "order_columns": [c for c in reg.list_columns if not datamodel.is_relation(c)],
         "label_columns": {c: reg.label(c) for c in all_cols},
         "base_order": reg.order,
+        "add_form_query_rel_fields": org_choice,
+        "edit_form_query_rel_fields": org_choice,
         "add_form_extra_fields": extra,
         "search_form_extra_fields": _extra_form_fields(reg, reg.search_columns, search=True),
         "edit_form_extra_fields": {**extra, LOCK_FIELD: HiddenField()},
-        "base_permissions": None,
+        "base_permissions": None if reg.writable else ["can_read"],
     }
     bases = (reg.view_mixin, ScopedModelView) if reg.view_mixin else (ScopedModelView,)
     return type(f"{_camel(reg.key)}View", bases, attrs)
@@ -285,6 +289,7 @@ def build_api(reg: Register) -> type[ScopedModelRestApi]:
         "order_columns": [c for c in list_cols],
         "label_columns": {c: reg.label(c) for c in set(list_cols) | set(show) | set(form)},
         "base_order": reg.order,
+        "base_permissions": None if reg.writable else ["can_read"],
     }
     bases = (reg.api_mixin, ScopedModelRestApi) if reg.api_mixin else (ScopedModelRestApi,)
     return type(f"{_camel(reg.key)}Api", bases, attrs)

@@ -69,7 +69,6 @@ def upgrade():
     sa.Column('org_unit_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['changed_by_fk'], ['ab_user.id'], ),
     sa.ForeignKeyConstraint(['created_by_fk'], ['ab_user.id'], ),
-    sa.ForeignKeyConstraint(['org_unit_id'], ['org_unit.id'], name='fk_ab_user_org_unit_id', use_alter=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('email'),
     sa.UniqueConstraint('username')
@@ -180,6 +179,10 @@ def upgrade():
     )
     with op.batch_alter_table('org_unit', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_org_unit_parent_id'), ['parent_id'], unique=False)
+
+    # ab_user and org_unit refer to each other: add this side once both tables exist
+    with op.batch_alter_table('ab_user', schema=None) as batch_op:
+        batch_op.create_foreign_key('fk_ab_user_org_unit_id', 'org_unit', ['org_unit_id'], ['id'])
 
     op.create_table('ab_permission_view_role',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -527,6 +530,8 @@ def downgrade():
     with op.batch_alter_table('org_unit', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_org_unit_parent_id'))
 
+    with op.batch_alter_table('ab_user', schema=None) as batch_op:
+        batch_op.drop_constraint('fk_ab_user_org_unit_id', type_='foreignkey')
     op.drop_table('org_unit')
     op.drop_table('ab_user_role')
     with op.batch_alter_table('ab_user_group', schema=None) as batch_op:

@@ -1,0 +1,32 @@
+"""The number of SQL queries per list page does not grow with the page size."""
+import pytest
+from sqlalchemy import event
+
+
+class QueryCounter:
+    def __init__(self, engine):
+        self.engine, self.count = engine, 0
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._inc)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._inc)
+
+    def _inc(self, *args):
+        self.count += 1
+
+
+@pytest.mark.parametrize("key,view", [("meeting", "MeetingView"), ("work_item", "WorkItemView"),
+                                      ("staff_profile", "StaffProfileView")])
+def test_list_queries_do_not_grow_with_page_size(app, db, clients, key, view):
+    c = clients("admin")
+    counts = []
+    for size in (5, 50):
+        c.get(f"/{key}/list/?psize_{view}={size}")  # warm caches
+        with QueryCounter(db.engine) as qc:
+            r = c.get(f"/{key}/list/?psize_{view}={size}")
+        assert r.status_code == 200
+        counts.append(qc.count)
+    assert counts[0] == counts[1], counts
