@@ -6,7 +6,7 @@ PIP    := $(VENV)/bin/pip
 FLASK  := $(VENV)/bin/flask --app run
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-pg test-browser install catalogs db demo clean
+.PHONY: run test test-pg install catalogs db demo clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON)"; exit 1; }
@@ -30,14 +30,13 @@ demo: db
 run: demo
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# The whole suite on SQLite (browser tests skip where Debian's chromium is missing).
 test: install
-	$(PY) -m pytest -q -m "not browser"
+	$(PY) -m pytest -q
 
+# The same suite on PostgreSQL (the machine's server; TEST_DATABASE_URL overrides).
 test-pg: install
-	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(PY) -m pytest -q -m "not browser"
-
-test-browser: install
-	$(PY) -m pytest -q -m browser
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(PY) -m pytest -q
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

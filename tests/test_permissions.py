@@ -73,3 +73,28 @@ def test_fab_roles_are_code_defined_and_anchored(app):
         for view, perm in pairs:
             assert (view.startswith("^") and view.endswith("$")) or view == ".*"
             assert (perm.startswith("^") and perm.endswith("$")) or perm == ".*"
+
+
+def test_permissions_doc_is_generated_from_the_table():
+    import contextlib
+    import io
+    from pathlib import Path
+
+    from tools import matrix_doc
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        matrix_doc.main()
+    doc = Path(__file__).resolve().parent.parent / "docs" / "permissions.md"
+    assert doc.read_text(encoding="utf-8") == out.getvalue(), "run: .venv/bin/python -m tools.matrix_doc > docs/permissions.md"
+
+
+def test_production_refuses_the_development_secret_key(monkeypatch):
+    from app import create_app
+    from config import TestConfig
+
+    class Prod(TestConfig):
+        ENV_NAME = "production"
+
+    with pytest.raises(RuntimeError):
+        create_app(Prod)

@@ -5,7 +5,7 @@ import enum
 
 from flask_appbuilder.fieldwidgets import Select2ManyWidget, Select2Widget
 from flask_babel import lazy_gettext
-from wtforms import SelectField, SelectMultipleField
+from wtforms import DateTimeLocalField, SelectField, SelectMultipleField
 
 
 class LabeledEnumField(SelectField):
@@ -37,3 +37,16 @@ class EnumSetField(SelectMultipleField):
 
     def process_data(self, value):
         self.data = [v.name if isinstance(v, enum.Enum) else v for v in (value or [])]
+
+
+class LocalDateTimeField(DateTimeLocalField):
+    """A datetime as the browser's own picker (<input type="datetime-local">).
+
+    FAB 5.3's datetime widget binds a date-only picker that wipes the time a user
+    types; the native input needs no script. Also accepts "2026-12-03 09:00:00".
+    """
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("format", ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"])
+        kwargs.setdefault("render_kw", {"class": "form-control", "step": "60"})
+        super().__init__(label, validators, **kwargs)

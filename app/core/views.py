@@ -16,7 +16,7 @@ from wtforms import validators as wtv
 
 from . import spreadsheets, writes
 from .enums import EnumSet
-from .fields import EnumSetField, LabeledEnumField
+from .fields import EnumSetField, LabeledEnumField, LocalDateTimeField
 from .interface import ScopedInterface, WritableOrgUnits
 from .registry import SYSTEM_FIELDS, Register
 
@@ -209,14 +209,16 @@ def _default_form_columns(datamodel) -> list[str]:
 
 
 def _extra_form_fields(reg: Register, columns, search: bool = False) -> dict:
-    """Form fields for column types FAB's converter lacks or mislabels: enums, EnumSet, Time."""
+    """Form fields for column types FAB's converter lacks or mislabels: enums, EnumSet, DateTime, Time."""
     fields = {}
     for col in columns:
         column = reg.model.__table__.c.get(col)
         if column is None:
             continue
         required = [wtv.DataRequired()] if not (column.nullable or search) else [wtv.Optional()]
-        if isinstance(column.type, sa.Time):
+        if isinstance(column.type, sa.DateTime):
+            fields[col] = LocalDateTimeField(reg.label(col), validators=required)
+        elif isinstance(column.type, sa.Time):
             fields[col] = TimeField(reg.label(col), validators=[wtv.Optional()], format="%H:%M")
         elif isinstance(column.type, EnumSet):
             fields[col] = EnumSetField(reg.label(col), validators=[wtv.Optional()], enum_cls=column.type.enum_cls)

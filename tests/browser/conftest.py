@@ -1,0 +1,58 @@
+"""A real Chromium (Debian's package) driven by Playwright against the app served on loopback."""
+import os
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+
+def _chromium():
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        if os.environ.get("JIEDAO_REQUIRE_BROWSER"):
+            pytest.fail("chromium is not installed (apt-get install chromium)")
+        pytest.skip("chromium is not installed (apt-get install chromium); browser tests skipped")
+    return path
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    app.config["SERVER_NAME"] = None
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    path = _chromium()
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def login(browser, live_server):
+    pages = []
+
+    def _login(username, password="Demo@2026"):
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{live_server}/login/")
+        page.fill("#username", username)
+        page.fill("#password", password)
+        page.click("input[type=submit], button[type=submit]")
+        page.wait_for_load_state()
+        pages.append(page)
+        return page
+
+    yield _login
+    for p in pages:
+        p.close()
