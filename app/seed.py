@@ -6,6 +6,7 @@ nothing twice. Dates are relative to today so the demo always looks current.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import random
 
 import sqlalchemy as sa
@@ -14,7 +15,7 @@ from flask import current_app
 
 from .common.enums import MeetingStatus, MeetingType, WorkItemKind, WorkItemStatus
 from .common.models import Meeting, ScheduleRule, WorkCalendar, WorkItem
-from .core import clock, permissions
+from .core import clock, permissions, registry
 from .extensions import db
 from .org.enums import Module, OrgUnitType, Position, UnitKind
 from .org.models import OrgUnit, ResidentialCompound, StaffProfile, Unit, AppUser
@@ -86,6 +87,15 @@ def seed_demo() -> list[str]:
     out.append(_meetings(fake, rnd))
     out.append(_work_items(fake, rnd))
     db.session.commit()
+    for pkg in registry.PACKAGES:  # each module seeds its own registers (app/modules/<m>/seed.py)
+        try:
+            module_seed = importlib.import_module(f"{pkg}.seed")
+        except ModuleNotFoundError as e:
+            if e.name != f"{pkg}.seed":
+                raise
+            continue
+        out.append(module_seed.seed_demo(fake, rnd))
+        db.session.commit()
     return out
 
 

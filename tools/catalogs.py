@@ -1,11 +1,12 @@
 """Keep translations/ in step with the code and the glossary.
 
-    python tools/catalogs.py [--glossary ../shared/glossary.csv] [--fill FILE.json]
+    python tools/catalogs.py [--glossary ../shared/glossary.csv]
 
 - adds every glossary key (reg_*, fld_*, enum_*, role_*, module_*, scope_*) to the
   zh (Simplified, the default), zh_TW and en catalogs, keeping entries already there;
 - adds every msgid extracted from app/ (gettext calls in Python and templates);
-- --fill merges {"zh": {msgid: text}, "zh_TW": {...}} into the catalogs.
+- merges every tools/fill/*.json ({"zh": {msgid: text}, "zh_Hant_TW": {...}, "en": {...}}),
+  one file per module, into the catalogs.
 Existing translations are never overwritten. Compile with `make catalogs`.
 """
 from __future__ import annotations
@@ -59,13 +60,15 @@ def _put(cat: Catalog, msgid: str, text: str) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--glossary", type=Path)
-    ap.add_argument("--fill", type=Path)
     args = ap.parse_args()
     glossary = []
     if args.glossary:
         with args.glossary.open(encoding="utf-8") as f:
             glossary = list(csv.DictReader(f))
-    fill = json.loads(args.fill.read_text(encoding="utf-8")) if args.fill else {}
+    fill: dict[str, dict[str, str]] = {}
+    for path in sorted((ROOT / "tools" / "fill").glob("*.json")):
+        for locale, entries in json.loads(path.read_text(encoding="utf-8")).items():
+            fill.setdefault(locale, {}).update(entries)
     app_ids = extracted()
     for locale, column in LOCALES.items():
         cat = load(locale)

@@ -3,6 +3,11 @@ import sqlalchemy as sa
 
 from app.core import registry
 from app.core.registry import Register
+from app.core.timerules import TimeRule
+from app.core.workflow import Transition
+from flask_babel import lazy_gettext as _l
+
+from .enums import MeetingStatus as MS
 
 from . import rules
 from .models import Attachment, AuditLog, Meeting, ScheduleRule, WorkCalendar, WorkItem
@@ -22,7 +27,14 @@ registry.add(
                            "attendee_units", "is_ad_hoc", "topics", "topics_set_by", "topics_circulated_at",
                            "review_last_period", "decisions", "minutes", "remarks"),
              order=("planned_start", "desc"), module_column="module", owner=_meeting_owner,
-             rules=(rules.check_meeting,), icon="fa-users"),
+             rules=(rules.check_meeting,), icon="fa-users",
+             transitions=(
+                 Transition("hold", _l("Mark held"), (MS.planned, MS.postponed), MS.held, right="write",
+                            effect=rules.start_when_held),
+                 Transition("postpone", _l("Postpone"), (MS.planned,), MS.postponed, right="write", icon="fa-clock-o"),
+                 Transition("cancel", _l("Cancel meeting"), (MS.planned, MS.postponed), MS.cancelled, right="write",
+                            icon="fa-ban", confirmation=_l("Cancel this meeting?")),
+             )),
     Register("work_item", WorkItem, "common", "G2",
              list_columns=("title", "kind", "module", "responsible_person", "deadline", "status", "org_unit"),
              search_columns=("title", "kind", "module", "status", "deadline", "org_unit"),
@@ -30,7 +42,8 @@ registry.add(
                            "responsible_person", "deadline", "status", "completion_note", "remarks"),
              order=("deadline", "asc"), module_column="module",
              owner=lambda p: WorkItem.responsible_person_id == p.user_id,
-             rules=(rules.check_work_item,), icon="fa-tasks"),
+             rules=(rules.check_work_item,), icon="fa-tasks",
+             time_rules=(TimeRule("WI", _l("Work item deadline"), rules.overdue_work_items),)),
     Register("schedule_rule", ScheduleRule, "common", "G1",
              list_columns=("name", "module", "meeting_type", "rrule", "start_time", "is_active"),
              search_columns=("name", "module", "meeting_type", "is_active"),

@@ -66,3 +66,27 @@ def check_schedule_rule(r) -> None:
     except (ValueError, TypeError):
         raise RuleViolation(_("Not a valid recurrence rule (RFC 5545 RRULE), e.g. FREQ=WEEKLY;BYDAY=MO."), field="rrule")
     r.rrule = text
+
+
+def start_when_held(m, _principal) -> None:
+    """Marking a meeting held records when it actually started (the plan, unless given)."""
+    if m.actual_start is None:
+        m.actual_start = m.planned_start
+
+
+def overdue_work_items(now):
+    """Work items not done by their deadline (end of the deadline day)."""
+    import sqlalchemy as sa
+
+    from app.core.timerules import Due
+    from app.extensions import db
+
+    from .models import WorkItem
+
+    horizon = (now + dt.timedelta(days=3)).date()
+    rows = db.session.execute(sa.select(WorkItem.id, WorkItem.deadline, WorkItem.title, WorkItem.responsible_person_id)
+                              .where(WorkItem.is_deleted.is_(False), WorkItem.deadline <= horizon,
+                                     WorkItem.status.in_([WorkItemStatus.todo, WorkItemStatus.in_progress])))
+    for row in rows:
+        yield Due("WI", row.id, dt.datetime.combine(row.deadline, dt.time(23, 59, 59)), row.title,
+                  row.responsible_person_id)

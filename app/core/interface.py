@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
-from . import clock, scope
+from . import clock, pii, registry, scope
 
 
 class ScopedInterface(SQLAInterface):
@@ -38,10 +38,13 @@ class ScopedInterface(SQLAInterface):
 
     @staticmethod
     def _get_attr_value(item, col):
-        # lists and show pages print an enum's catalog label, not its key
+        # lists and show pages print an enum's catalog label, not its key, and mask personal data
         value = SQLAInterface._get_attr_value(item, col)
         if isinstance(getattr(item, col, None), enum.Enum):
             return getattr(item, col).label
+        reg = registry.for_model(type(item))
+        if reg is not None and col in reg.pii:
+            return pii.value(reg, item, col)
         return value
 
     def get_related_interface(self, col_name):

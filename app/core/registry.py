@@ -21,7 +21,11 @@ COMMON_FIELDS = (
 SYSTEM_FIELDS = ("id", "created_by", "created_at", "updated_by", "updated_at", "version", "is_deleted")
 
 # Packages that declare registers, in menu order.
-PACKAGES = ("app.org", "app.common")
+PACKAGES = (
+    "app.org", "app.common",
+    "app.modules.dangjian", "app.modules.xietiao", "app.modules.zhili",
+    "app.modules.zhifa", "app.modules.jingji", "app.modules.fuwu",
+)
 
 
 @dataclass(eq=False)
@@ -41,6 +45,10 @@ class Register:
     reference: bool = False  # office-wide reference data: street rows visible to every scope
     owner: Callable[[Any], Any] | None = None  # principal -> SQL clause for "own records"
     rules: Sequence[Callable[[Any], None]] = ()  # item -> raise RuleViolation
+    transitions: Sequence[Any] = ()  # workflow.Transition: buttons on the show page, API endpoint
+    time_rules: Sequence[Any] = ()  # timerules.TimeRule: deadlines the escalation list and sweep read
+    pii: dict = field(default_factory=dict)  # column → "phone" | "id_no" | "name": masked (core/pii.py)
+    pii_roles: Sequence[str] = ()  # role keys that handle these people and see the data unmasked
     view_mixin: type | None = None  # hand-written extras: actions, custom pages
     api_mixin: type | None = None
     labels: dict = field(default_factory=dict)  # column → catalog key, where the glossary names it otherwise

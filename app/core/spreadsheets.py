@@ -14,7 +14,7 @@ import xlsxwriter
 from flask import Response, send_file
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 
-from . import clock
+from . import clock, pii
 
 
 def _cell(value):
@@ -48,9 +48,10 @@ def export_response(view) -> Response:
     sheet.write_row(0, 0, [str(view.label_columns.get(c, c)) for c in columns], header)
     # 2.0-style execution: the legacy Query forces unique(), which yield_per refuses
     rows = datamodel.session.execute(query.statement.execution_options(yield_per=2000)).scalars()
+    clear = pii.sees_clear(reg)
     for r, item in enumerate(rows, start=1):
         for c, col in enumerate(columns):
-            value = _cell(getattr(item, col))
+            value = _cell(pii.value(reg, item, col, clear))
             if isinstance(value, dt.datetime):
                 sheet.write_datetime(r, c, value, datetime_fmt)
             else:

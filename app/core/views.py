@@ -6,15 +6,18 @@ labels from its registry entry.
 """
 from __future__ import annotations
 
-from flask import abort, flash, request
+from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import ModelRestApi, ModelView, expose, has_access
+from flask_appbuilder.api import safe
+from flask_appbuilder.const import API_RESULT_RES_KEY
+from flask_appbuilder.security.decorators import protect
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 import sqlalchemy as sa
 from wtforms import HiddenField, TimeField
 from wtforms import validators as wtv
 
-from . import spreadsheets, writes
+from . import pii, spreadsheets, workflow, writes
 from .enums import EnumSet
 from .fields import EnumSetField, LabeledEnumField, LocalDateTimeField
 from .interface import ScopedInterface, WritableOrgUnits
@@ -27,11 +30,13 @@ LOCK_FIELD = "lock_version"
 VIEW_PERMISSIONS = {
     "list": "read", "show": "read", "download": "read", "export_xlsx": "read",
     "add": "write", "edit": "write", "delete": "delete",
-    "action": "approve", "action_post": "approve",
+    # each action's own right (do_<step> → write/approve) is checked inside FAB's action()
+    "action": "read", "action_post": "read",
 }
 API_PERMISSIONS = {
     "get_list": "read", "get": "read", "info": "read",
     "post": "write", "put": "write", "delete": "delete",
+    "transition": "read",  # the step's own right (write/approve) is checked inside
 }
 
 
@@ -126,6 +131,24 @@ class ScopedModelView(ModelView):
         else:
             flash(self.delete_row_message, "success")
 
+    def _transition(self, t, item):
+        if isinstance(item, list):
+            item = item[0] if item else None
+        if item is None:
+            abort(404)
+        try:
+            warnings = workflow.apply(self.register, item, t)
+        except writes.WriteRefused as refusal:
+            flash(refusal.message, "danger")
+        else:
+            self._flash_saved(_("Done: %(step)s.", step=t.label), warnings)
+        return redirect(url_for(f"{self.endpoint}.show", pk=item.id))
+
+    def _show(self, pk):
+        widgets = super()._show(pk)
+        pii.log_clear_view(self.register, [int(pk)])
+        return widgets
+
     @expose("/export_xlsx/")
     @has_access
     def export_xlsx(self):
@@ -145,6 +168,22 @@ class ScopedModelRestApi(ModelRestApi):
     register: Register
     method_permission_name = API_PERMISSIONS
     allow_browser_login = True
+
+    # personal data in API answers: masked unless the role handles these people (then audited)
+    def pre_get(self, data):
+        if self.register.pii:
+            if pii.sees_clear(self.register):
+                pii.log_clear_view(self.register, [data.get("id")])
+            else:
+                pii.mask_dict(self.register, data.get(API_RESULT_RES_KEY, {}))
+
+    def pre_get_list(self, data):
+        if self.register.pii:
+            if pii.sees_clear(self.register):
+                pii.log_clear_view(self.register, data.get("ids", []))
+            else:
+                for row in data.get(API_RESULT_RES_KEY, []):
+                    pii.mask_dict(self.register, row)
 
     def _refused(self, refusal: writes.WriteRefused):
         body = {"message": refusal.message}
@@ -187,6 +226,29 @@ class ScopedModelRestApi(ModelRestApi):
         except writes.WriteRefused as refusal:
             return self._refused(refusal)
         return self.response(200, result=self.edit_model_schema.dump(item, many=False), version=item.version)
+
+    @expose("/<int:pk>/transition/<name>", methods=["POST"])
+    @protect()
+    @safe
+    def transition(self, pk, name):
+        """Take a workflow step: body {"version": <the version you read>}."""
+        t = workflow.find(self.register, name)
+        if t is None:
+            return self.response_404()
+        if not self.appbuilder.sm.has_access(f"can_{t.right}", self.class_permission_name):
+            return self.response_403()
+        item = self.datamodel.get(pk)
+        if not item:
+            return self.response_404()
+        expected = _int_or_none((request.get_json(silent=True) or {}).get("version"))
+        if expected is None:
+            return self.response_422(message={"version": [_("Send the version you read, to protect against lost updates.")]})
+        try:
+            warnings = workflow.apply(self.register, item, t, expected_version=expected)
+        except writes.WriteRefused as refusal:
+            return self._refused(refusal)
+        return self.response(200, result=self.show_model_schema.dump(item, many=False), version=item.version,
+                             warnings=[str(w) for w in warnings])
 
     def delete_headless(self, pk):
         item = self.datamodel.get(pk)
@@ -266,8 +328,22 @@ def build_view(reg: Register) -> type[ScopedModelView]:
         "edit_form_extra_fields": {**extra, LOCK_FIELD: HiddenField()},
         "base_permissions": None if reg.writable else ["can_read"],
     }
+    permission_names = dict(VIEW_PERMISSIONS)
+    for t in reg.transitions:
+        attrs[f"do_{t.name}"] = _action_for(t)
+        permission_names[f"do_{t.name}"] = t.right
+    attrs["method_permission_name"] = permission_names
     bases = (reg.view_mixin, ScopedModelView) if reg.view_mixin else (ScopedModelView,)
     return type(f"{_camel(reg.key)}View", bases, attrs)
+
+
+def _action_for(t):
+    def do(self, item):
+        return self._transition(t, item)
+
+    do.__name__ = f"do_{t.name}"
+    do._action = (t.name, t.label, t.confirmation, t.icon, False, True)  # what FAB's @action sets
+    return do
 
 
 def build_api(reg: Register) -> type[ScopedModelRestApi]:

@@ -29,6 +29,10 @@ def stale_message() -> str:
     return _("This record was changed by someone else after you opened it. Your changes were not saved: reload it, then apply them again.")
 
 
+def rollback() -> None:
+    db.session.rollback()
+
+
 def run_rules(reg: Register, item) -> list[str]:
     warnings: list[str] = []
     for rule in reg.rules:

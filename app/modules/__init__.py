@@ -1,0 +1,1 @@
+"""The six work modules. Each package: enums.py, models.py, rules.py, registers.py, seed.py."""

@@ -1,0 +1,1 @@
+"""大党建 (dangjian module)."""

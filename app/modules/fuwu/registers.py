@@ -1,0 +1,1 @@
+"""Registers of 大服务. One line each: the rest is generated."""

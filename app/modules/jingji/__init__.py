@@ -1,0 +1,1 @@
+"""大经济 (jingji module)."""

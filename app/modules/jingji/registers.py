@@ -1,0 +1,1 @@
+"""Registers of 大经济. One line each: the rest is generated."""

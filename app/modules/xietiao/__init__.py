@@ -1,0 +1,1 @@
+"""大协调 (xietiao module)."""

@@ -1,0 +1,1 @@
+"""Registers of 大协调. One line each: the rest is generated."""

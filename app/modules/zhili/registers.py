@@ -1,0 +1,1 @@
+"""Registers of 大治理. One line each: the rest is generated."""
