@@ -53,6 +53,10 @@ def create_app(config: str | object = "config.Config") -> Flask:
             else:
                 appbuilder.add_view_no_menu(view)
             appbuilder.add_api(build_api(reg))
+        for pkg in registry.PACKAGES:  # custom pages (calendar, escalation list, dashboards …)
+            views = registry.optional_import(f"{pkg}.views")
+            if views is not None:
+                views.register_views(appbuilder)
 
     from . import cli
 

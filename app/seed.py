@@ -6,7 +6,6 @@ nothing twice. Dates are relative to today so the demo always looks current.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import random
 
 import sqlalchemy as sa
@@ -88,14 +87,10 @@ def seed_demo() -> list[str]:
     out.append(_work_items(fake, rnd))
     db.session.commit()
     for pkg in registry.PACKAGES:  # each module seeds its own registers (app/modules/<m>/seed.py)
-        try:
-            module_seed = importlib.import_module(f"{pkg}.seed")
-        except ModuleNotFoundError as e:
-            if e.name != f"{pkg}.seed":
-                raise
-            continue
-        out.append(module_seed.seed_demo(fake, rnd))
-        db.session.commit()
+        module_seed = registry.optional_import(f"{pkg}.seed")
+        if module_seed is not None:
+            out.append(module_seed.seed_demo(fake, rnd))
+            db.session.commit()
     return out
 
 

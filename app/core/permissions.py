@@ -193,6 +193,13 @@ def fab_roles() -> dict[str, list[list[str]]]:
 EXTRA_PAGES: dict[str, tuple[str, ...]] = {}
 
 
+def add_page(name: str, groups: tuple[str, ...]) -> None:
+    """Declare a custom page (a BaseView with class_permission_name=name whose methods map to
+    "read"): every role with any access to one of `groups` gets can_read and its menu entry.
+    Call it from the package's registers.py, which is imported before the roles are built."""
+    EXTRA_PAGES[name] = tuple(groups)
+
+
 def _has_group(role_key: str, group: str) -> bool:
     text = ROLES[role_key][2].get(group, "-")
     return text.strip() != "-"

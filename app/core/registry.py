@@ -20,12 +20,24 @@ COMMON_FIELDS = (
 )
 SYSTEM_FIELDS = ("id", "created_by", "created_at", "updated_by", "updated_at", "version", "is_deleted")
 
-# Packages that declare registers, in menu order.
+# Packages, in menu order. Each may have registers.py (Register lines, custom pages),
+# views.py (register_views(appbuilder) for custom pages) and seed.py (seed_demo(fake, rnd)).
 PACKAGES = (
     "app.org", "app.common",
     "app.modules.dangjian", "app.modules.xietiao", "app.modules.zhili",
     "app.modules.zhifa", "app.modules.jingji", "app.modules.fuwu",
+    "app.escalation", "app.calendar", "app.dashboards",
 )
+
+
+def optional_import(name: str):
+    """Import a package's optional module (registers, views, seed); None if it has none."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as e:
+        if e.name in (name, name.rsplit(".", 1)[0]):
+            return None
+        raise
 
 
 @dataclass(eq=False)
@@ -101,7 +113,7 @@ def load() -> None:
     global _loaded
     if not _loaded:
         for pkg in PACKAGES:
-            importlib.import_module(f"{pkg}.registers")
+            optional_import(f"{pkg}.registers")
         _loaded = True
 
 

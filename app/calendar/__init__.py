@@ -1,0 +1,1 @@
+"""工作日程: calendars of the recurring mechanisms, month/week views, .ics feeds."""

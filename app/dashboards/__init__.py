@@ -1,0 +1,1 @@
+"""Dashboards: counts and trends per module, in the viewer's scope."""
