@@ -17,6 +17,13 @@ def init_security() -> None:
 
 
 def register(app: Flask) -> None:
+    from .core import registry
+
+    for pkg in registry.PACKAGES:  # a package's own commands: <pkg>/cli.py register_cli(app)
+        module_cli = registry.optional_import(f"{pkg}.cli")
+        if module_cli is not None:
+            module_cli.register_cli(app)
+
     @app.cli.command("init")
     def init_cmd():
         """Create the code-defined roles and their permissions (run after `flask db upgrade`)."""

@@ -21,7 +21,8 @@ COMMON_FIELDS = (
 SYSTEM_FIELDS = ("id", "created_by", "created_at", "updated_by", "updated_at", "version", "is_deleted")
 
 # Packages, in menu order. Each may have registers.py (Register lines, custom pages),
-# views.py (register_views(appbuilder) for custom pages) and seed.py (seed_demo(fake, rnd)).
+# views.py (register_views(appbuilder) for custom pages), cli.py (register_cli(app)) and
+# seed.py (seed_demo(fake, rnd)).
 PACKAGES = (
     "app.org", "app.common",
     "app.modules.dangjian", "app.modules.xietiao", "app.modules.zhili",
