@@ -48,8 +48,10 @@ class Config:
         "en": {"flag": "gb", "name": "English"},
     }
 
-    # Attachments
-    UPLOAD_FOLDER = os.environ.get("JIEDAO_UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
+    # Attachments live outside FAB's UPLOAD_FOLDER: FAB serves that folder to any reader of any
+    # view (ModelView.download); ours are served only through their row's scope.
+    UPLOAD_FOLDER = str(INSTANCE_DIR / "fab-uploads")
+    ATTACHMENT_FOLDER = os.environ.get("JIEDAO_ATTACHMENT_FOLDER", str(INSTANCE_DIR / "attachments"))
     ATTACHMENT_MAX_BYTES = int(os.environ.get("JIEDAO_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
     MAX_CONTENT_LENGTH = ATTACHMENT_MAX_BYTES + 1024 * 1024
     ATTACHMENT_TYPES = {

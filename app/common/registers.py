@@ -1,7 +1,7 @@
 """The shared registers. One line each: the rest is generated."""
 import sqlalchemy as sa
 
-from app.core import registry
+from app.core import permissions, registry
 from app.core.registry import Register
 from app.core.timerules import TimeRule
 from app.core.workflow import Transition
@@ -67,3 +67,6 @@ registry.add(
              form_columns=(), order=("at", "desc"), writable=False, icon="fa-history",
              scope_column="org_unit_id"),
 )
+
+# the attachment panel of every show page: each register's own rights decide inside
+permissions.add_page("attachment_files", groups=permissions.GROUPS)

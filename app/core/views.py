@@ -46,6 +46,7 @@ class ScopedModelView(ModelView):
     register: Register
     method_permission_name = VIEW_PERMISSIONS
     list_template = "jiedao/list.html"
+    show_template = "jiedao/show.html"
 
     # --- the write path: errors stay in the form, with the user's input ---
     def _show_refusal(self, form, refusal: writes.WriteRefused) -> None:
@@ -265,6 +266,11 @@ def _camel(key: str) -> str:
     return "".join(part.capitalize() for part in key.split("_"))
 
 
+def view_class_name(reg: Register) -> str:
+    """The generated view's class name, which is also its blueprint endpoint."""
+    return f"{_camel(reg.key)}View"
+
+
 def _default_form_columns(datamodel) -> list[str]:
     skip = set(SYSTEM_FIELDS) | {"org_unit"} | {"is_deleted"}
     return [c for c in datamodel.get_user_columns_list() if c not in skip] + ["org_unit"]
@@ -312,6 +318,7 @@ def build_view(reg: Register) -> type[ScopedModelView]:
         "datamodel": datamodel,
         "class_permission_name": reg.key,
         "route_base": f"/{reg.key}",
+        "extra_args": {"register_key": reg.key},  # for templates (attachment panel)
         "list_title": reg.name, "show_title": reg.name, "add_title": reg.name, "edit_title": reg.name,
         "list_columns": list(reg.list_columns),
         "search_columns": list(reg.search_columns),
@@ -334,7 +341,7 @@ def build_view(reg: Register) -> type[ScopedModelView]:
         permission_names[f"do_{t.name}"] = t.right
     attrs["method_permission_name"] = permission_names
     bases = (reg.view_mixin, ScopedModelView) if reg.view_mixin else (ScopedModelView,)
-    return type(f"{_camel(reg.key)}View", bases, attrs)
+    return type(view_class_name(reg), bases, attrs)
 
 
 def _action_for(t):

@@ -40,8 +40,11 @@ def run_rules(reg: Register, item) -> list[str]:
     return warnings
 
 
-def save(reg: Register, item, expected_version: int | None = None) -> list[str]:
-    """Validate, scope-check and commit `item`. Returns warnings to show the user."""
+def save(reg: Register, item, expected_version: int | None = None, parent_checked: bool = False) -> list[str]:
+    """Validate, scope-check and commit `item`. Returns warnings to show the user.
+
+    parent_checked: the caller has checked write access to the row this one belongs to
+    (attachments), which then decides instead of this register's own scope."""
     session = db.session
     try:
         if expected_version is not None and item.version != expected_version:
@@ -49,7 +52,7 @@ def save(reg: Register, item, expected_version: int | None = None) -> list[str]:
         warnings = run_rules(reg, item)
         session.add(item)
         session.flush()
-        if not scope.allows(reg, item, "write"):
+        if not parent_checked and not scope.allows(reg, item, "write"):
             raise WriteRefused(_("You cannot save a record into an organisation unit outside your scope."), {"org_unit": _("Outside your scope.")}, status=403)
         session.commit()
         return warnings
@@ -83,8 +86,8 @@ def can_delete(reg: Register, item) -> bool:
     return can_modify(reg, item)
 
 
-def delete(reg: Register, item) -> None:
-    if not can_delete(reg, item):
+def delete(reg: Register, item, parent_checked: bool = False) -> None:
+    if not parent_checked and not can_delete(reg, item):
         raise WriteRefused(_("You can only delete records you created yourself."), status=403)
     try:
         item.is_deleted = True
