@@ -6,7 +6,7 @@ from sqlalchemy.orm import relationship
 
 from app.core import clock
 from app.core.enums import enum_column
-from app.core.mixins import USER, RegisterRow
+from app.core.mixins import USER, RegisterRow, link_table
 from app.extensions import db
 from app.org.enums import Module, Position
 from app.org.models import Unit
@@ -44,18 +44,8 @@ class WorkCalendar(RegisterRow, db.Model):
         return f"{self.day} {self.name or ''}".strip()
 
 
-meeting_attendee = sa.Table(
-    "meeting_attendee",
-    db.Model.metadata,
-    sa.Column("meeting_id", sa.Integer, sa.ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("user_id", sa.Integer, sa.ForeignKey("ab_user.id", ondelete="CASCADE"), primary_key=True),
-)
-meeting_unit = sa.Table(
-    "meeting_unit",
-    db.Model.metadata,
-    sa.Column("meeting_id", sa.Integer, sa.ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("unit_id", sa.Integer, sa.ForeignKey("unit.id", ondelete="CASCADE"), primary_key=True),
-)
+meeting_attendee = link_table("meeting_attendee", meeting_id="meeting.id", user_id="ab_user.id")
+meeting_unit = link_table("meeting_unit", meeting_id="meeting.id", unit_id="unit.id")
 
 
 class Meeting(RegisterRow, db.Model):

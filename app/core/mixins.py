@@ -59,3 +59,13 @@ class OrgScoped:
 
 class RegisterRow(Tracked, OrgScoped):
     """Base of a register's model: the common fields and the org-unit anchor."""
+
+
+def link_table(name: str, **columns: str) -> sa.Table:
+    """A many-to-many association table: link_table("meeting_unit", meeting_id="meeting.id",
+    unit_id="unit.id"). Links go when either side's row is removed from the database."""
+    from app.extensions import db
+
+    return sa.Table(name, db.Model.metadata, *(
+        sa.Column(col, sa.Integer, sa.ForeignKey(target, ondelete="CASCADE"), primary_key=True)
+        for col, target in columns.items()))

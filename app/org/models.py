@@ -6,7 +6,7 @@ from flask_appbuilder.security.sqla.models import User as FabUser
 from sqlalchemy.orm import relationship
 
 from app.core.enums import EnumSet, enum_column
-from app.core.mixins import USER, RegisterRow, Tracked
+from app.core.mixins import USER, RegisterRow, Tracked, link_table
 from app.extensions import db
 
 from .enums import Module, OrgUnitType, Position, UnitKind
@@ -117,12 +117,8 @@ class StaffProfile(RegisterRow, db.Model):
         ).scalar_one_or_none()
 
 
-compound_grid = sa.Table(
-    "residential_compound_grid",
-    db.Model.metadata,
-    sa.Column("compound_id", sa.Integer, sa.ForeignKey("residential_compound.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("org_unit_id", sa.Integer, sa.ForeignKey("org_unit.id", ondelete="CASCADE"), primary_key=True),
-)
+compound_grid = link_table("residential_compound_grid", compound_id="residential_compound.id",
+                           org_unit_id="org_unit.id")
 
 
 class ResidentialCompound(RegisterRow, db.Model):
