@@ -6,7 +6,7 @@ labels from its registry entry.
 """
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, g, has_request_context, redirect, request, url_for
 from flask_appbuilder import ModelRestApi, ModelView, expose, has_access
 from flask_appbuilder.api import safe
 from flask_appbuilder.const import API_RESULT_RES_KEY
@@ -47,6 +47,21 @@ class ScopedModelView(ModelView):
     method_permission_name = VIEW_PERMISSIONS
     list_template = "jiedao/list.html"
     show_template = "jiedao/show.html"
+
+    # FAB keeps one Filters object per view instance and fills it from each request's
+    # arguments: under a threaded server two users' searches would mix. One per request.
+    @property
+    def _filters(self):
+        if not has_request_context():
+            return self.__dict__["_view_filters"]
+        key = f"jiedao_filters_{id(self)}"
+        if key not in g:
+            setattr(g, key, self.datamodel.get_filters(self.search_columns))
+        return getattr(g, key)
+
+    @_filters.setter
+    def _filters(self, value):  # FAB's __init__ assigns it once
+        self.__dict__["_view_filters"] = value
 
     # --- the write path: errors stay in the form, with the user's input ---
     def _show_refusal(self, form, refusal: writes.WriteRefused) -> None:
