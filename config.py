@@ -36,6 +36,10 @@ class Config:
     AUTH_RATE_LIMITED = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # behind HTTPS in production: cookies only over TLS, and HSTS (app/ops.py)
+    SESSION_COOKIE_SECURE = ENV_NAME == "production"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    PERMANENT_SESSION_LIFETIME = int(os.environ.get("JIEDAO_SESSION_SECONDS", 8 * 3600))
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None
 

@@ -58,7 +58,8 @@ def create_app(config: str | object = "config.Config") -> Flask:
             if views is not None:
                 views.register_views(appbuilder)
 
-    from . import cli
+    from . import cli, ops
 
     cli.register(app)
+    ops.install(app)
     return app
