@@ -98,3 +98,12 @@ def test_production_refuses_the_development_secret_key(monkeypatch):
 
     with pytest.raises(RuntimeError):
         create_app(Prod)
+
+
+def test_openapi_spec_lists_every_register_api(clients):
+    r = clients("admin").get("/api/v1/_openapi")
+    assert r.status_code == 200
+    paths = r.get_json()["paths"]
+    for reg in registry.all_registers():
+        if reg.views:
+            assert f"/api/v1/{reg.key}/" in paths, reg.key
