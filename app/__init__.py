@@ -1,6 +1,7 @@
 """Jiedao (街道工作台账): create_app() wires extensions, AppBuilder, views, APIs and CLI."""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from flask import Flask
@@ -20,6 +21,10 @@ def create_app(config: str | object = "config.Config") -> Flask:
     from .core.enums import alembic_render_item
     from .core.views import build_api, build_view
 
+    # FAB warns at every start about columns it cannot build a search filter for (time, and the
+    # security API's relations) and about a missing first user: noise, not news.
+    logging.getLogger("flask_appbuilder.models.filters").setLevel(logging.ERROR)
+    logging.getLogger("flask_appbuilder.base").setLevel(logging.ERROR)
     app = Flask(__name__)
     app.config.from_object(config)
     from config import DEV_SECRET_KEY
