@@ -40,9 +40,13 @@ def run_rules(reg: Register, item) -> list[str]:
     return warnings
 
 
-def save(reg: Register, item, expected_version: int | None = None, parent_checked: bool = False) -> list[str]:
+def save(reg: Register, item, expected_version: int | None = None, need: str = "write",
+         parent_checked: bool = False) -> list[str]:
     """Validate, scope-check and commit `item`. Returns warnings to show the user.
 
+    `need` is the right whose scope the saved row must be in: "write" for forms and the API,
+    the step's own right ("approve") for a workflow step taken by a role that approves but
+    does not write (RA cells: a leader reviews, the row stays where it is).
     parent_checked: the caller has checked write access to the row this one belongs to
     (attachments), which then decides instead of this register's own scope."""
     session = db.session
@@ -52,7 +56,7 @@ def save(reg: Register, item, expected_version: int | None = None, parent_checke
         warnings = run_rules(reg, item)
         session.add(item)
         session.flush()
-        if not parent_checked and not scope.allows(reg, item, "write"):
+        if not parent_checked and not scope.allows(reg, item, need):
             raise WriteRefused(_("You cannot save a record into an organisation unit outside your scope."), {"org_unit": _("Outside your scope.")}, status=403)
         session.commit()
         return warnings
