@@ -80,3 +80,12 @@ def test_collect_keeps_only_rows_in_scope(app, db):
         assert wi.id not in {d.row_id for _r, d in timerules.collect(dt.datetime(2026, 12, 11), [reg])}
         g.jiedao_principal = scope.build_principal(f.user("sq2"))
         assert wi.id in {d.row_id for _r, d in timerules.collect(dt.datetime(2026, 12, 11), [reg])}
+
+
+def test_missing_row_dues_have_a_stable_distinct_key():
+    due = dt.datetime(2026, 12, 3, 23, 59, 59)
+    a = timerules.Due("TR-33", None, due, "执法大队: 11月汇总")
+    b = timerules.Due("TR-33", None, due, "派出所: 11月汇总")
+    assert a.row_key == timerules.Due("TR-33", None, due, "执法大队: 11月汇总").row_key
+    assert a.row_key != b.row_key and a.row_key < 0 and b.row_key < 0
+    assert timerules.Due("WI", 7, due, "x").row_key == 7

@@ -8,6 +8,7 @@ adding a register never touches the engine.
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
@@ -26,6 +27,15 @@ class Due:
     title: str
     owner_id: int | None = None  # who must act
     stage: str | None = None  # set to override the default ladder
+
+    @property
+    def row_key(self) -> int:
+        """row_id; for a missing row (None) a stable negative id of (rule, title, due time), so the
+        sweep records each missing period once and the page can tell them apart."""
+        if self.row_id is not None:
+            return self.row_id
+        digest = zlib.crc32(f"{self.rule}|{self.title}|{self.due_at:%Y%m%d%H%M}".encode())
+        return -(digest & 0x7FFFFFFF) - 1
 
 
 @dataclass(frozen=True)
