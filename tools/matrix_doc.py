@@ -2,7 +2,20 @@
 
     .venv/bin/python -m tools.matrix_doc > docs/permissions.md
 """
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
 from app.core import permissions, registry
+
+ZH = Path(__file__).resolve().parent.parent / "translations" / "zh" / "LC_MESSAGES" / "messages.po"
+
+
+def _zh(msgid: str) -> str:
+    with ZH.open("rb") as fh:
+        catalog = _zh.catalog = getattr(_zh, "catalog", None) or read_po(fh)
+    message = catalog.get(msgid)
+    return message.string if message is not None and message.string else msgid
 
 
 def main() -> None:
@@ -24,7 +37,7 @@ def main() -> None:
                 print(f"- {name} (`{key}`) on `{reg_key}`: {text}")
     print("\n## Registers by group\n")
     for g in groups:
-        print(f"- **{g}**: " + ", ".join(f"`{r.key}` {r.name}" for r in regs if r.group == g))
+        print(f"- **{g}**: " + ", ".join(f"`{r.key}` {_zh('reg_' + r.key)}" for r in regs if r.group == g))
     print("\nRead-only registers (no W or A for anyone): "
           + ", ".join(f"`{r.key}`" for r in regs if not r.writable) + ".")
 
