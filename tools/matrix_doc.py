@@ -2,6 +2,7 @@
 
     .venv/bin/python -m tools.matrix_doc > docs/permissions.md
 """
+import functools
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -11,10 +12,14 @@ from app.core import permissions, registry
 ZH = Path(__file__).resolve().parent.parent / "translations" / "zh" / "LC_MESSAGES" / "messages.po"
 
 
-def _zh(msgid: str) -> str:
+@functools.cache
+def _catalog():
     with ZH.open("rb") as fh:
-        catalog = _zh.catalog = getattr(_zh, "catalog", None) or read_po(fh)
-    message = catalog.get(msgid)
+        return read_po(fh)
+
+
+def _zh(msgid: str) -> str:
+    message = _catalog().get(msgid)
     return message.string if message is not None and message.string else msgid
 
 
