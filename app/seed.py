@@ -169,10 +169,8 @@ def _users(fake) -> str:
             lead_modules=[Module[m] for m in lead], head_modules=[Module[m] for m in head],
             phone=fake.phone_number(), is_active=True))
         made += 1
-        if login.startswith("sq"):
-            org.head_id = user.id
-        if login.startswith("wgz"):
-            org.head_id = user.id  # 网格长 heads the grid
+        if role_keys[0] in ("community_secretary", "grid_head"):
+            org.head_id = user.id  # 社区书记 heads the community, 网格长 the grid
     db.session.flush()
     return f"users: {made} created (password {DEMO_PASSWORD})" if made else "users: already there"
 

@@ -118,9 +118,16 @@ def load() -> None:
         _loaded = True
 
 
+def _package_rank(reg: Register) -> int:
+    module = reg.model.__module__
+    return next((i for i, pkg in enumerate(PACKAGES) if module == pkg or module.startswith(pkg + ".")), len(PACKAGES))
+
+
 def all_registers() -> list[Register]:
+    """Every register in menu order: PACKAGES order, then declaration order (whatever was imported first)."""
     load()
-    return list(_REGISTERS.values())
+    order = {key: i for i, key in enumerate(_REGISTERS)}
+    return sorted(_REGISTERS.values(), key=lambda r: (_package_rank(r), order[r.key]))
 
 
 def get(key: str) -> Register:
