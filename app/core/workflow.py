@@ -13,6 +13,8 @@ from typing import Any, Callable
 
 from flask_babel import gettext as _
 
+from app.extensions import db
+
 from . import scope, writes
 from .registry import Register
 from .rules import RuleViolation
@@ -45,14 +47,19 @@ def apply(reg: Register, item, t: Transition, expected_version: int | None = Non
         label = getattr(current, "label", current)
         raise writes.WriteRefused(_("This step is not possible in the current state (%(state)s).", state=label),
                                   status=409)
-    version = item.version if expected_version is None else expected_version
+    if expected_version is not None and item.version != expected_version:
+        raise writes.WriteRefused(writes.stale_message(), status=409)
     try:
-        if t.guard is not None:
-            t.guard(item, p)
-        setattr(item, t.field, t.target)
-        if t.effect is not None:
-            t.effect(item, p)
+        # no autoflush: a guard or effect that queries must not flush the half-changed row
+        # (that would bump its version and hide the old state the module's rules compare with);
+        # the version the row was loaded with still guards the UPDATE (version_id_col)
+        with db.session.no_autoflush:
+            if t.guard is not None:
+                t.guard(item, p)
+            setattr(item, t.field, t.target)
+            if t.effect is not None:
+                t.effect(item, p)
     except RuleViolation as e:
         writes.rollback()
         raise writes.WriteRefused(e, e.errors) from e
-    return writes.save(reg, item, expected_version=version, need=t.right)
+    return writes.save(reg, item, need=t.right)
