@@ -124,3 +124,12 @@ def ids_in_api(client: Client, key: str, q: str = "") -> set[int]:
         if len(seen) >= body["count"] or not body["ids"]:
             return seen
         page += 1
+
+
+@pytest.fixture(autouse=True)
+def _real_clock_after_each_test():
+    """A test that freezes app.core.clock never leaks its date into the next one."""
+    yield
+    from app.core import clock
+
+    clock.freeze(None)
