@@ -66,15 +66,13 @@ def collect(now: dt.datetime, registers=None) -> list[tuple[registry.Register, D
         dues = [d for rule in reg.time_rules for d in rule.check(now)]
         if not dues:
             continue
-        p = scope.principal()
-        cond = scope.clause(reg, p, "read")
+        cond = scope.clause(reg, scope.principal(), "read")
         if cond is not None:
             ids = {d.row_id for d in dues if d.row_id is not None}
             visible = set(db.session.execute(
                 sa.select(reg.model.id).where(reg.model.id.in_(ids), cond)).scalars()) if ids else set()
-            # a missing row has no org unit: shown to everyone who may read the register
-            reads = p is not None and bool(p.cell(reg).read)
-            dues = [d for d in dues if (d.row_id in visible if d.row_id is not None else reads)]
+            # a missing row has no org unit to scope by: only readers of the whole register see it
+            dues = [d for d in dues if d.row_id is not None and d.row_id in visible]
         out.extend((reg, d) for d in dues)
     out.sort(key=lambda rd: rd[1].due_at)
     return out
