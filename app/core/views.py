@@ -83,6 +83,7 @@ class ScopedModelView(ModelView):
                     self._flash_saved(self.add_row_message, warnings)
                     return None
         else:
+            _prefill(form)
             self.update_redirect()
         return self._get_add_widget(form=form)
 
@@ -153,6 +154,22 @@ class ScopedModelView(ModelView):
     @has_access
     def export_xlsx(self):
         return spreadsheets.export_response(self)
+
+
+PREFILL = "_prefill_"
+
+
+def _prefill(form) -> None:
+    """An add form opened with ?_prefill_<column>=<value> starts with those values (links from
+    other pages, e.g. the calendar's "record this meeting"). Values go through the field's own
+    form-data parsing, so relations take ids and enums keys; nothing is saved until submitted."""
+    from werkzeug.datastructures import MultiDict
+
+    data = MultiDict([(k[len(PREFILL):], v) for k, v in request.args.items(multi=True) if k.startswith(PREFILL)])
+    for name in set(data.keys()):
+        if name in form and name not in (LOCK_FIELD, "csrf_token"):
+            form[name].process(data)
+            form[name].errors = []
 
 
 def _int_or_none(value):
