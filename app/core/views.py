@@ -14,7 +14,7 @@ from flask_appbuilder.security.decorators import protect
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 import sqlalchemy as sa
-from wtforms import HiddenField, TimeField
+from wtforms import BooleanField, HiddenField, TimeField
 from wtforms import validators as wtv
 
 from . import pii, spreadsheets, workflow, writes
@@ -288,7 +288,7 @@ def _default_form_columns(datamodel) -> list[str]:
 
 
 def _extra_form_fields(reg: Register, columns, search: bool = False) -> dict:
-    """Form fields for column types FAB's converter lacks or mislabels: enums, EnumSet, DateTime, Time."""
+    """Form fields for column types FAB's converter lacks or mislabels: enums, EnumSet, DateTime, Time, Boolean."""
     fields = {}
     for col in columns:
         column = reg.model.__table__.c.get(col)
@@ -297,6 +297,9 @@ def _extra_form_fields(reg: Register, columns, search: bool = False) -> dict:
         required = [wtv.DataRequired()] if not (column.nullable or search) else [wtv.Optional()]
         if isinstance(column.type, sa.DateTime):
             fields[col] = LocalDateTimeField(reg.label(col), validators=required)
+        elif isinstance(column.type, sa.Boolean) and not search:
+            # a NOT NULL flag must still be allowed to stay unticked (FAB would make it DataRequired)
+            fields[col] = BooleanField(reg.label(col), validators=[wtv.Optional()])
         elif isinstance(column.type, sa.Time):
             fields[col] = TimeField(reg.label(col), validators=[wtv.Optional()], format="%H:%M")
         elif isinstance(column.type, EnumSet):
