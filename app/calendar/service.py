@@ -94,6 +94,16 @@ def occurrences(start: dt.date, end: dt.date, now: dt.datetime | None = None, wi
             by_type[m.meeting_type].append(m)
     used: set[int] = set()
     recorder = _can_record(p)
+
+    def recorder_of(key):
+        if not key or p is None or key == "meeting":
+            return False
+        try:
+            reg = registry.get(key)
+        except KeyError:
+            return False  # a register of a module not installed here
+        return reg.views and reg.writable and (p.is_admin or bool(p.cell(reg).write))
+
     for rule in _rules():
         robj = parse_rule(rule.rrule, rule.start_time)
         candidates = by_rule.get(rule.id, []) + (by_type.get(rule.meeting_type, []) if _by_type(rule) else [])
@@ -118,6 +128,8 @@ def occurrences(start: dt.date, end: dt.date, now: dt.datetime | None = None, wi
                         occ.status = "open"
                     if recorder:
                         occ.add_url = add_url(rule, start_at)
+            elif recorder_of(rule.record_register):
+                occ.add_url = f"/{rule.record_register}/add"  # e.g. the Tuesday joint-enforcement action
             out.append(occ)
     # meetings the viewer may see that no rule claims (ad hoc, community meetings of other types …)
     for m in meetings:
