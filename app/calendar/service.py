@@ -150,6 +150,18 @@ def occurrences(start: dt.date, end: dt.date, now: dt.datetime | None = None, wi
     return out
 
 
+def day_marks(start: dt.date, end: dt.date, work: WorkDays) -> list[Occurrence]:
+    """All-day entries for holidays and 调休 working days (the pages colour the day instead)."""
+    out = []
+    d = start
+    while d <= end:
+        label = work.label(d)
+        if label:
+            out.append(Occurrence(day=d, start=None, title=label, kind="holiday"))
+        d += dt.timedelta(days=1)
+    return out
+
+
 def deadlines(start: dt.date, end: dt.date, now: dt.datetime) -> list[Occurrence]:
     """One-off entries from the registers' time rules (timerules.collect, scoped). Rules report what
     is open and due by `now` (+ their reminder lead), so a future range is asked at its end."""

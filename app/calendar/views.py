@@ -136,7 +136,9 @@ class CalendarView(BaseView):
         db.session.commit()
         today = clock.today()
         start, end = today - dt.timedelta(days=FEED_DAYS_BACK), today + dt.timedelta(days=FEED_DAYS_AHEAD)
-        return Response(to_ics(service.occurrences(start, end), request.host), mimetype="text/calendar",
+        work = WorkDays.load(start, end)
+        items = service.occurrences(start, end, work=work) + service.day_marks(start, end, work)
+        return Response(to_ics(items, request.host), mimetype="text/calendar",
                         headers={"Cache-Control": "private, no-store"})
 
 

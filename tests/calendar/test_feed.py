@@ -47,6 +47,16 @@ def test_feed_parses_and_holds_only_the_users_scope(db, clients):
     assert ev.decoded("dtstart") == soon
     assert len({str(e.get("uid")) for e in events}) == len(events)
 
+    # holidays and 调休 days of the window are all-day entries
+    today = clock.today()
+    from app.calendar.engine import WorkDays
+
+    window = [today + dt.timedelta(days=i) for i in range(-62, 184)]
+    work = WorkDays.load(window[0], window[-1])  # the package plus the work_calendar rows
+    marked = {d for d in window if work.label(d)}
+    got = {e.decoded("dtstart") for e in events if e.get("categories").cats == ["holiday"]}
+    assert got == marked and marked
+
     # the leader's feed holds both communities
     both = _summaries(anonymous.get(f"/calendar/ics/{_new_token(clients('leader'))}.ics").data)
     assert any(mine.title in t for t in both) and any(theirs.title in t for t in both)
