@@ -31,12 +31,14 @@ def _rules():
 
 
 def _meetings(start: dt.date, end: dt.date):
-    """Meetings of the range (±7 days, for shifted occurrences) the viewer may read."""
+    """Meetings the viewer may read, over the whole months of the range (a monthly rule is fulfilled by a
+    meeting anywhere in its month, so a week view must see the month) and 7 days either side."""
     from app.common.models import Meeting
     from app.extensions import db
 
-    lo = dt.datetime.combine(start - dt.timedelta(days=7), dt.time(0, 0))
-    hi = dt.datetime.combine(end + dt.timedelta(days=8), dt.time(0, 0))
+    month_end = (end.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    lo = dt.datetime.combine(start.replace(day=1) - dt.timedelta(days=7), dt.time(0, 0))
+    hi = dt.datetime.combine(month_end + dt.timedelta(days=7), dt.time(0, 0))
     q = (sa.select(Meeting.id, Meeting.title, Meeting.status, Meeting.planned_start, Meeting.actual_start,
                    Meeting.meeting_type, Meeting.schedule_rule_id, Meeting.place)
          .where(Meeting.planned_start >= lo, Meeting.planned_start < hi)

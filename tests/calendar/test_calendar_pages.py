@@ -177,3 +177,25 @@ def test_month_view_queries_do_not_grow_with_the_number_of_meetings(db, clients,
         page = c.get(url)
     assert page.status_code == 200 and "批量会议59" in text(page)
     assert qc.count == before, (before, qc.count)
+
+
+def test_week_view_sees_a_monthly_rule_fulfilled_later_in_the_month(db, clients):
+    r = ScheduleRule(name="测试月度推进会", module=Module.common, meeting_type=MeetingType.other,
+                     rrule="FREQ=MONTHLY;BYDAY=1TH", start_time=dt.time(10, 0), shift_to_working_day=True,
+                     is_active=True, org_unit=f.org("荷花街道"))
+    db.session.add(r)
+    db.session.commit()
+    clock.freeze(dt.datetime(2027, 6, 28, 9, 0))
+    try:
+        held = f.meeting("荷花街道", "测试月度推进会（推迟召开）", chair="leader", module=Module.common,
+                         meeting_type=MeetingType.other, schedule_rule=r, status=MeetingStatus.held,
+                         planned_start=dt.datetime(2027, 6, 24, 10, 0))
+        week = _cells(text(clients("leader").get("/calendar/week/?date=2027-06-03")))
+        month = _cells(text(clients("leader").get("/calendar/month/?year=2027&month=6")))
+        for cells in (week, month):
+            item = re.search(r'data-status="(\w*)">\s*10:00\s*<a href="([^"]+)">测试月度推进会<', cells["2027-06-03"])
+            assert item and item.groups() == ("held", f"/meeting/show/{held.id}")
+    finally:
+        clock.freeze(None)
+        r.is_active = False
+        db.session.commit()

@@ -2,8 +2,6 @@
 pre-filled add form that saves."""
 import pytest
 
-from tests.browser.conftest import browser, live_server, login  # noqa: F401  (fixtures)
-
 pytestmark = pytest.mark.browser
 
 
