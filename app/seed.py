@@ -195,24 +195,51 @@ def _compounds(fake, rnd) -> str:
 
 
 # (name, module, meeting type, rrule, start, minutes, chair position, source quote): domain §9.6
+# Every recurrence domain §9.6 / §9.8 names: (name, module, meeting type, RRULE, time, minutes, chair post,
+# source quote, place, register a session is recorded in, shift to the next working day on a holiday)
+WEEKDAYS_LAST = "BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1"
 SCHEDULES = [
     ("党建办周一例会", "dangjian", "djb_weekly", "FREQ=WEEKLY;BYDAY=MO", dt.time(8, 30), 60, "office_head",
-     "街道党建工作办公室成员每周一召开工作例会"),
+     "街道党建工作办公室成员每周一召开工作例会", "街道三楼会议室", "meeting", True),  # TR-01, §10.5
     ("基层党建工作例会", "dangjian", "dangjian_regular", "FREQ=MONTHLY;BYDAY=1WE", dt.time(9, 0), 90, "org_committee",
-     "原则上每月召开一次,根据实际情况可随时召开。"),
+     "原则上每月召开一次,根据实际情况可随时召开。", "街道三楼会议室", "meeting", True),  # TR-02
     ("党建工作月度研判会", "dangjian", "dangjian_analysis", "FREQ=MONTHLY;BYDAY=-1TH", dt.time(14, 30), 120,
-     "party_secretary", "每月召开一次党建工作专题会"),
-    ("组团联社月例会", "dangjian", "team_monthly", "FREQ=MONTHLY;BYDAY=1TU", dt.time(9, 0), 60, "team_leader",
-     "每月首个周二为“月例会日”"),
+     "party_secretary", "每月召开一次党建工作专题会", "街道三楼会议室", "meeting", True),  # TR-03
+    ("书记党建项目申报开始", "dangjian", None, "FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=1", None, None, "org_committee",
+     "项目申报时间集中在每年1月份。", None, "party_project", True),  # TR-06 window opens
+    ("书记党建项目申报截止", "dangjian", None, f"FREQ=YEARLY;BYMONTH=1;{WEEKDAYS_LAST}", None, None, "org_committee",
+     "项目申报时间集中在每年1月份。", None, "party_project", False),  # TR-06 window closes
+    ("组团联社月例会（月例会日）", "dangjian", "team_monthly", "FREQ=MONTHLY;BYDAY=1TU", dt.time(9, 0), 60,
+     "team_leader", "每月首个周二为“月例会日”", "各社区党群服务中心", "meeting", True),  # TR-11, §10.16
+    ("组团联社周碰头", "dangjian", "team_weekly", "FREQ=WEEKLY;BYDAY=MO", dt.time(17, 0), 30, "team_leader",
+     "一月一例会、一周一碰头", "各社区党群服务中心", "meeting", True),  # TR-12, §10.17
+    ("大协调分析研判会", "xietiao", "xietiao_analysis", "FREQ=MONTHLY;BYDAY=-1WE", dt.time(15, 0), 90,
+     "deputy_secretary", "定期对街道各项考核指标及阶段性工作推进进行分析研判", "街道三楼会议室", "meeting",
+     True),  # TR-15, §10.21
+    ("月度重点督查清单（月初）", "xietiao", None, "FREQ=MONTHLY;BYMONTHDAY=1", None, None, "office_head",
+     "月初制定月度重点督查清单", None, "supervision_list", True),  # TR-16
+    ("督查工作进展月末公示", "xietiao", None, f"FREQ=MONTHLY;{WEEKDAYS_LAST}", None, None, "office_head",
+     "月末公示督办工作进展情况并做点评。", None, "supervision_list", False),  # TR-18
     ("信访维稳联席会议", "zhili", "petition_joint", "FREQ=WEEKLY;BYDAY=TH", dt.time(15, 0), 90, "deputy_secretary",
-     "每周定期研究信访维稳工作"),
+     "每周定期研究信访维稳工作", "综合信息指挥室", "meeting", True),  # TR-21
+    ("信访月底汇总排名", "zhili", None, f"FREQ=MONTHLY;{WEEKDAYS_LAST}", None, None, "deputy_secretary",
+     "月底对信访情况进行汇总排名,形成评价报告。", None, "petition_report", False),  # TR-22
+    ("积案包案会", "zhili", "case_package", "FREQ=MONTHLY;BYDAY=2WE", dt.time(14, 30), 90, "leadership_member",
+     "原则上每月召开一次", "综合信息指挥室", "meeting", True),  # TR-27
+    ("执法周碰头", "zhifa", "enforcement_weekly", "FREQ=WEEKLY;BYDAY=MO", dt.time(16, 0), 45, "office_head",
+     "一周一碰头", "综合信息指挥室", "meeting", True),  # TR-32
+    ("执法月度汇总（第3个工作日）", "zhifa", "enforcement_monthly", "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=3",
+     dt.time(10, 0), 60, "office_head", "一月一汇总", "综合信息指挥室", "meeting", True),  # TR-33, §10.46
+    ("执法季度研判会", "zhifa", "enforcement_quarterly", f"FREQ=MONTHLY;BYMONTH=3,6,9,12;{WEEKDAYS_LAST}",
+     dt.time(14, 30), 120, "deputy_secretary", "一季一研判", "街道三楼会议室", "meeting", True),  # TR-34
     ("联合执法", "zhifa", None, "FREQ=WEEKLY;BYDAY=TU;BYHOUR=8;BYMINUTE=0", dt.time(8, 0), 180, "deputy_secretary",
-     "每周二早上8点联合执法"),
-    ("执法周碰头", "zhifa", "enforcement_weekly", "FREQ=WEEKLY;BYDAY=MO", dt.time(16, 0), 45, "office_head", "一周一碰头"),
+     "每周二早上8点联合执法", None, "joint_enforcement", False),  # TR-36, §10.45: also on holidays
+    ("重点项目推进会", "jingji", "economy_project", "FREQ=MONTHLY;BYDAY=3TH", dt.time(9, 30), 90, "leadership_member",
+     "定期研究项目建设推进情况", "街道三楼会议室", "meeting", True),  # TR-38, §10.21
     ("大服务周例会（以会代训）", "fuwu", "service_weekly", "FREQ=WEEKLY;BYDAY=FR", dt.time(16, 30), 60, "office_head",
-     "一周一例会。每周组织相关人员召开例会,以会代训。"),
+     "一周一例会。每周组织相关人员召开例会,以会代训。", "便民服务中心", "meeting", True),  # TR-40
     ("格格集中代办日", "fuwu", None, "FREQ=WEEKLY;BYDAY=MO,WE,FR", dt.time(9, 0), 240, "errand_runner",
-     "特事特办,急事急办,原则上每周一、三、五集中代办。"),
+     "特事特办,急事急办,原则上每周一、三、五集中代办。", None, "errand_request", False),  # TR-42
 ]
 
 
@@ -220,11 +247,15 @@ def _schedule_rules() -> str:
     if _exists(ScheduleRule):
         return "schedule rules: already there"
     root = street()
-    for name, module, mtype, rule, start, minutes, chair, quote in SCHEDULES:
+    from .calendar.enums import PATTERN_RRULES, RecurrencePattern
+
+    pattern_of = {text: p for p, text in PATTERN_RRULES.items()}
+    for name, module, mtype, rule, start, minutes, chair, quote, place, record, shift in SCHEDULES:
         db.session.add(ScheduleRule(
             name=name, module=Module[module], meeting_type=MeetingType[mtype] if mtype else None, rrule=rule,
-            start_time=start, duration_minutes=minutes, chair_position=Position[chair], source_quote=quote,
-            is_active=True, org_unit=root))
+            pattern=pattern_of.get(rule, RecurrencePattern.custom), start_time=start, duration_minutes=minutes,
+            place=place, record_register=record, shift_to_working_day=shift, chair_position=Position[chair],
+            source_quote=quote, is_active=True, org_unit=root))
     db.session.flush()
     return f"schedule rules: {len(SCHEDULES)}"
 

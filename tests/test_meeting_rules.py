@@ -59,11 +59,13 @@ def test_tr04_enforced_when_marking_held(db, clients, frozen):
     assert r.status_code == 302
 
 
-def test_tr10_warns_but_saves(db, clients):
+def test_tr10_refuses_until_confirmed(db, clients):
     c = clients("djb")
-    r = c.post_form("/meeting/add", {
-        "module": "dangjian", "meeting_type": "djb_weekly", "title": "周二例会（测试）",
-        "org_unit": str(f.org("荷花街道").id), "status": "planned", "planned_start": "2026-12-01 09:00:00",
-        "chair": str(f.user("djb").id)}, follow_redirects=True)
+    data = {"module": "dangjian", "meeting_type": "djb_weekly", "title": "周二例会（测试）",
+            "org_unit": str(f.org("荷花街道").id), "status": "planned", "planned_start": "2026-12-01 09:00:00",
+            "chair": str(f.user("djb").id)}
+    r = c.post_form("/meeting/add", data)
     assert r.status_code == 200
     assert "周二为“无会日”" in text(r)
+    r = c.post_form("/meeting/add", {**data, "is_ad_hoc": "y", "remarks": "上级临时部署"})
+    assert r.status_code == 302

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import relationship
 
+from app.calendar.enums import RecurrencePattern
 from app.core import clock
 from app.core.enums import enum_column
 from app.core.mixins import USER, RegisterRow, link_table
@@ -21,9 +22,14 @@ class ScheduleRule(RegisterRow, db.Model):
     name = sa.Column(sa.String(100), nullable=False)
     module = enum_column(Module, nullable=False)
     meeting_type = enum_column(MeetingType)
-    rrule = sa.Column(sa.String(200), nullable=False)
+    # a named pattern fills `rrule`; `custom` keeps the typed RRULE (app.calendar.enums)
+    pattern = enum_column(RecurrencePattern)
+    rrule = sa.Column(sa.String(200), nullable=True)  # always set by check_schedule_rule
     start_time = sa.Column(sa.Time)
     duration_minutes = sa.Column(sa.Integer)
+    place = sa.Column(sa.String(200))
+    record_register = sa.Column(sa.String(50))  # register a session is recorded in ("meeting", …)
+    shift_to_working_day = sa.Column(sa.Boolean, nullable=False, default=False)
     chair_position = enum_column(Position)
     source_quote = sa.Column(sa.Text)
     is_active = sa.Column(sa.Boolean, nullable=False, default=True)

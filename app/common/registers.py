@@ -18,6 +18,12 @@ def _meeting_owner(p):
     return sa.or_(Meeting.chair_id == p.user_id, Meeting.attendees.any(AppUser.id == p.user_id))
 
 
+def _missed_sessions(now):
+    from app.calendar.service import missed_sessions
+
+    return missed_sessions(now)
+
+
 registry.add(
     Register("meeting", Meeting, "common", "G2",
              list_columns=("planned_start", "title", "meeting_type", "module", "chair", "org_unit", "status"),
@@ -45,11 +51,14 @@ registry.add(
              rules=(rules.check_work_item,), icon="fa-tasks",
              time_rules=(TimeRule("WI", _l("Work item deadline"), rules.overdue_work_items),)),
     Register("schedule_rule", ScheduleRule, "common", "G1",
-             list_columns=("name", "module", "meeting_type", "rrule", "start_time", "is_active"),
-             search_columns=("name", "module", "meeting_type", "is_active"),
-             form_columns=("name", "module", "meeting_type", "rrule", "start_time", "duration_minutes",
-                           "chair_position", "source_quote", "is_active", "org_unit", "remarks"),
-             order=("id", "asc"), reference=True, rules=(rules.check_schedule_rule,), icon="fa-repeat"),
+             list_columns=("name", "module", "meeting_type", "pattern", "rrule", "start_time", "place",
+                           "shift_to_working_day", "is_active"),
+             search_columns=("name", "module", "meeting_type", "pattern", "is_active"),
+             form_columns=("name", "module", "meeting_type", "pattern", "rrule", "start_time", "duration_minutes",
+                           "place", "record_register", "shift_to_working_day", "chair_position", "source_quote",
+                           "is_active", "org_unit", "remarks"),
+             order=("id", "asc"), reference=True, rules=(rules.check_schedule_rule,), icon="fa-repeat",
+             time_rules=(TimeRule("SR", _l("Scheduled meeting not held"), _missed_sessions),)),
     Register("work_calendar", WorkCalendar, "common", "G1",
              list_columns=("day", "is_working_day", "name"),
              search_columns=("day", "is_working_day", "name"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from dateutil.rrule import rrulestr
+from sqlalchemy import inspect as sa_inspect
 from flask_babel import gettext as _
 
 from app.core import clock
@@ -22,12 +23,22 @@ def topics_circulated_in_time(planned_start: dt.datetime, circulated_at: dt.date
 
 
 def breaks_meeting_free_tuesday(meeting_type, planned_start: dt.datetime, is_ad_hoc: bool) -> bool:
-    """TR-10: Tuesdays are 周二无会日 for the office's internal meetings."""
+    """TR-10: Tuesdays are 周二无会日 for the office's internal meetings (domain §10.15): the
+    first-Tuesday team meeting and emergency enforcement analysis are exempt; joint enforcement
+    is an action, not a meeting. Ticking 临时召开 (is_ad_hoc) is the user's confirmation."""
     return (
         planned_start.weekday() == TUESDAY
         and meeting_type not in TUESDAY_ALLOWED
         and not is_ad_hoc
     )
+
+
+def _tuesday_changed(m) -> bool:
+    """Only a new meeting, or one whose day or type changes, is checked (old rows stay editable)."""
+    if m.id is None:
+        return True
+    state = sa_inspect(m)
+    return any(state.attrs[a].history.has_changes() for a in ("planned_start", "meeting_type", "is_ad_hoc"))
 
 
 def check_meeting(m) -> list[str]:
@@ -44,10 +55,13 @@ def check_meeting(m) -> list[str]:
         )
     if m.status == MeetingStatus.held and m.planned_start and m.planned_start > clock.now() and not m.actual_start:
         raise RuleViolation(_("A meeting in the future cannot be marked held."), field="status")
-    warnings = []
-    if m.planned_start and breaks_meeting_free_tuesday(m.meeting_type, m.planned_start, bool(m.is_ad_hoc)):
-        warnings.append(_("Tuesday is the meeting-free day (周二无会日); mark the meeting ad hoc and give the reason in the remarks if it must be held."))
-    return warnings
+    if (m.planned_start and breaks_meeting_free_tuesday(m.meeting_type, m.planned_start, bool(m.is_ad_hoc))
+            and _tuesday_changed(m)):
+        raise RuleViolation(
+            _("Tuesday is the meeting-free day (周二无会日). To hold this meeting on a Tuesday anyway, tick "
+              "“ad hoc” to confirm and give the reason in the remarks."),
+            field="is_ad_hoc")
+    return []
 
 
 def check_work_item(w) -> None:
@@ -58,14 +72,30 @@ def check_work_item(w) -> None:
 
 
 def check_schedule_rule(r) -> None:
+    """A named pattern fills the RRULE; `custom` (or no pattern) validates the typed one."""
+    from app.calendar.enums import PATTERN_RRULES, RecurrencePattern
+    from app.core import registry
+
+    if r.pattern is not None and r.pattern != RecurrencePattern.custom:
+        r.rrule = PATTERN_RRULES[r.pattern]
     text = (r.rrule or "").strip()
     if text.upper().startswith("RRULE:"):
         text = text[6:]
+    if not text:
+        raise RuleViolation(_("Pick a recurrence pattern or type a recurrence rule."), field="rrule")
     try:
         rrulestr(text, dtstart=dt.datetime(2026, 1, 1))
     except (ValueError, TypeError):
         raise RuleViolation(_("Not a valid recurrence rule (RFC 5545 RRULE), e.g. FREQ=WEEKLY;BYDAY=MO."), field="rrule")
     r.rrule = text
+    if r.pattern is None:
+        r.pattern = next((p for p, t in PATTERN_RRULES.items() if t == text), RecurrencePattern.custom)
+    key = (r.record_register or "").strip() or None
+    if key is None and r.meeting_type is not None:
+        key = "meeting"
+    if key is not None and key not in {reg.key for reg in registry.all_registers()}:
+        raise RuleViolation(_("No register with this key."), field="record_register")
+    r.record_register = key
 
 
 def start_when_held(m, _principal) -> None:

@@ -14,7 +14,7 @@ from flask_appbuilder.security.decorators import protect
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 import sqlalchemy as sa
-from wtforms import HiddenField, TimeField
+from wtforms import BooleanField, HiddenField, TimeField
 from wtforms import validators as wtv
 
 from . import pii, spreadsheets, workflow, writes
@@ -99,6 +99,7 @@ class ScopedModelView(ModelView):
                     self._flash_saved(self.add_row_message, warnings)
                     return None
         else:
+            _prefill(form)
             self.update_redirect()
         return self._get_add_widget(form=form)
 
@@ -169,6 +170,22 @@ class ScopedModelView(ModelView):
     @has_access
     def export_xlsx(self):
         return spreadsheets.export_response(self)
+
+
+PREFILL = "_prefill_"
+
+
+def _prefill(form) -> None:
+    """An add form opened with ?_prefill_<column>=<value> starts with those values (links from
+    other pages, e.g. the calendar's "record this meeting"). Values go through the field's own
+    form-data parsing, so relations take ids and enums keys; nothing is saved until submitted."""
+    from werkzeug.datastructures import MultiDict
+
+    data = MultiDict([(k[len(PREFILL):], v) for k, v in request.args.items(multi=True) if k.startswith(PREFILL)])
+    for name in set(data.keys()):
+        if name in form and name not in (LOCK_FIELD, "csrf_token"):
+            form[name].process(data)
+            form[name].errors = []
 
 
 def _int_or_none(value):
@@ -298,7 +315,7 @@ def _default_form_columns(datamodel) -> list[str]:
 
 
 def _extra_form_fields(reg: Register, columns, search: bool = False) -> dict:
-    """Form fields for column types FAB's converter lacks or mislabels: enums, EnumSet, DateTime, Time."""
+    """Form fields for column types FAB's converter lacks or mislabels: enums, EnumSet, DateTime, Time, Boolean."""
     fields = {}
     for col in columns:
         column = reg.model.__table__.c.get(col)
@@ -307,6 +324,9 @@ def _extra_form_fields(reg: Register, columns, search: bool = False) -> dict:
         required = [wtv.DataRequired()] if not (column.nullable or search) else [wtv.Optional()]
         if isinstance(column.type, sa.DateTime):
             fields[col] = LocalDateTimeField(reg.label(col), validators=required)
+        elif isinstance(column.type, sa.Boolean) and not search:
+            # a NOT NULL flag must still be allowed to stay unticked (FAB would make it DataRequired)
+            fields[col] = BooleanField(reg.label(col), validators=[wtv.Optional()])
         elif isinstance(column.type, sa.Time):
             fields[col] = TimeField(reg.label(col), validators=[wtv.Optional()], format="%H:%M")
         elif isinstance(column.type, EnumSet):
