@@ -372,7 +372,7 @@ def convert(f: Field, raw, lookup: "_Lookup | None" = None):
             return True
         if t in _FALSE or t == _("No").lower():
             return False
-        raise _Bad(_("Enter 是 or 否."))
+        raise _Bad(_("Enter yes or no."))
     if k in ("date", "datetime"):
         if isinstance(raw, str):
             raise _Bad(_("The date is typed as text (%(value)s). Enter it as an Excel date, e.g. 2026-12-03.",
