@@ -545,25 +545,28 @@ def process(reg: Register, path: str, commit: bool = False, filename: str = "") 
                                                   str(msg)))
                     continue
                 if creating:
-                    items.append(item)
+                    items.append((rownum, item))
                     created.append(item)
                     out.creates.append((rownum, " / ".join(_shown(values[f.name]) for f in fields(reg)
                                                             if f.name in values)[:120]))
                 elif changes:
-                    items.append(item)
+                    items.append((rownum, item))
                     out.updates.append((rownum, item.id, changes))
                 else:
                     out.unchanged += 1
-        if not commit or out.errors:
+        if out.errors or not items:
             session.rollback()
             return out
-        for item in items:
+        # the preview flushes too (then rolls back): constraints and the DB-checked write scope
+        # are reported before the user confirms, exactly as the confirmation will meet them
+        for _row, item in items:
             session.add(item)
         session.flush()
-        outside = [i for i in items if not scope.allows(reg, i, "write")]
-        if outside:
+        for rownum, item in items:
+            if not scope.allows(reg, item, "write"):
+                out.errors.append(Problem(rownum, "", _("You cannot save a record into an organisation unit outside your scope.")))
+        if out.errors or not commit:
             session.rollback()
-            out.errors.append(Problem(0, "", _("You cannot save a record into an organisation unit outside your scope.")))
             return out
         session.execute(sa.insert(_audit_table()).values(
             at=clock.now(), user_id=current_user_id(), action="import", register_key=reg.key, ip=client_ip(),

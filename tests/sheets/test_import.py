@@ -219,21 +219,34 @@ def test_register_rules_run_on_each_row(app, db, clients):
     assert "结束时间不能早于开始时间" in text
 
 
-def test_all_or_nothing_when_the_database_refuses(app, db, clients):
-    """Two rows with the same unique day: the preview passes, the write fails, nothing stays."""
+def test_unique_conflict_is_shown_in_the_preview(app, db, clients):
     reg = registry.get("work_calendar")
     header = _zh(app, lambda: [str(reg.label(c)) for c in ("day", "is_working_day", "name", "org_unit")])
-    data = [header, [dt.date(2031, 5, 1), "否", "全有或全无一", "荷花街道"],
-            [dt.date(2031, 5, 1), "否", "全有或全无二", "荷花街道"]]
-    c = clients("admin")
+    data = [header, [dt.date(2031, 5, 1), "否", "冲突预览一", "荷花街道"],
+            [dt.date(2031, 5, 1), "否", "冲突预览二", "荷花街道"]]
     before = _count(AuditLog)
+    r = upload(clients("admin"), "work_calendar", xlsx_bytes(data))
+    assert 'id="import-errors"' in page(r) and "冲突" in page(r) and token_of(r) is None
+    assert _count(AuditLog) == before
+
+
+def test_all_or_nothing_when_the_database_refuses_at_confirmation(app, db, clients):
+    """The preview passes; before confirmation someone takes one row's unique day: nothing stays."""
+    from app.common.models import WorkCalendar
+
+    reg = registry.get("work_calendar")
+    header = _zh(app, lambda: [str(reg.label(c)) for c in ("day", "is_working_day", "name", "org_unit")])
+    data = [header, [dt.date(2031, 6, 1), "否", "全有或全无一", "荷花街道"],
+            [dt.date(2031, 6, 2), "否", "全有或全无二", "荷花街道"]]
+    c = clients("admin")
     r = upload(c, "work_calendar", xlsx_bytes(data))
     token = token_of(r)
     assert token, page(r)[:3000]
+    db.session.add(WorkCalendar(day=dt.date(2031, 6, 2), is_working_day=False, name="抢先", org_unit=f.org("荷花街道")))
+    db.session.commit()
+    before = _count(AuditLog)
     done = confirm(c, "work_calendar", token)
     assert done.status_code == 200 and "冲突" in page(done)
-    from app.common.models import WorkCalendar
-
     assert _count(WorkCalendar, WorkCalendar.name.like("全有或全无%")) == 0
     assert _count(AuditLog) == before
 
