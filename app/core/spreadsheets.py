@@ -183,6 +183,17 @@ def xlsx_response(stem, columns: Sequence[Col], rows: Iterable | Callable[[], It
         "X-Content-Type-Options": "nosniff"})
 
 
+def _attr(reg, item, column: str, clear: bool):
+    """A list column's value: masked personal data, dotted paths, model methods (as FAB lists them)."""
+    if "." not in column:
+        value = pii.value(reg, item, column, clear)
+    else:
+        value = item
+        for part in column.split("."):
+            value = getattr(value, part, None) if value is not None else None
+    return value() if callable(value) else value
+
+
 def register_columns(view, columns: Sequence[str]) -> list[Col]:
     """Col specs for a register view's columns: its labels, kinds from the model, pii masking."""
     reg = view.register
@@ -197,7 +208,7 @@ def register_columns(view, columns: Sequence[str]) -> list[Col]:
         if kind == "text":
             width = max(_text_width(model, col), _header_width(str(reg.label(col))))
         out.append(Col(reg.label(col), kind, width,
-                       get=lambda item, col=col: pii.value(reg, item, col, clear)))
+                       get=lambda item, col=col: _attr(reg, item, col, clear)))
     return out
 
 

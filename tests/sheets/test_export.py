@@ -116,3 +116,14 @@ def test_export_scope_sq1_against_sq2(db, clients):
     ids1 = {r[-1] for r in rows(clients("sq1").get("/meeting/export_xlsx/?_flt_2_title=范围导出测试"))[1:]}
     ids2 = {r[-1] for r in rows(clients("sq2").get("/meeting/export_xlsx/?_flt_2_title=范围导出测试"))[1:]}
     assert ids1 == {mine.id} and ids2 == {theirs.id}
+
+
+def test_dotted_and_method_list_columns(app, db):
+    from app.core.spreadsheets import _attr
+
+    m = f.meeting("荷花社区", "点路径列会议", chair="sq1")
+    reg = registry.get("meeting")
+    with app.test_request_context():
+        assert _attr(reg, m, "org_unit.name", True) == "荷花社区"
+        assert _attr(reg, m, "chair.nonexistent", True) is None
+        assert _attr(reg, m, "__repr__", True) == "点路径列会议"
