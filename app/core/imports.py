@@ -21,6 +21,7 @@ import enum
 import json
 import os
 import secrets
+import tempfile
 import time
 import zipfile
 from dataclasses import dataclass, field
@@ -63,6 +64,7 @@ class Field:
     required: bool = False
     enum_cls: Any = None
     related: Any = None  # related model for m2o/m2m
+    max_length: int | None = None
 
 
 @dataclass
@@ -123,7 +125,8 @@ def fields(reg: Register) -> list[Field]:
         else:
             from .spreadsheets import column_kind
 
-            out.append(Field(name, label, column_kind(reg.model, name), required))
+            out.append(Field(name, label, column_kind(reg.model, name), required,
+                             max_length=getattr(t, "length", None) if isinstance(t, sa.String) else None))
     return out
 
 
@@ -345,7 +348,10 @@ def convert(f: Field, raw, lookup: "_Lookup | None" = None):
         return None
     k = f.kind
     if k == "text":
-        return _text(raw)
+        text = _text(raw)
+        if f.max_length and len(text) > f.max_length:
+            raise _Bad(_("At most %(n)s characters.", n=f.max_length))
+        return text
     if k in ("int", "id"):
         if isinstance(raw, bool):
             raise _Bad(_("Enter a whole number."))
@@ -477,6 +483,7 @@ def process(reg: Register, path: str, commit: bool = False, filename: str = "") 
     mapping, ignored, rows = read_rows(reg, sheet)
     out = Outcome(ignored_headers=ignored)
     present = {f.name: f for f in mapping.values()}
+    all_fields = fields(reg)
     natural_key = tuple(reg.extra.get("natural_key") or ())
     lookups: dict[str, _Lookup] = {}
     items: list = []
@@ -515,7 +522,7 @@ def process(reg: Register, path: str, commit: bool = False, filename: str = "") 
                     out.errors.append(Problem(rownum, "", _("You may read this record but not change it.")))
                     continue
                 changes = []
-                for f in fields(reg):
+                for f in all_fields:
                     if f.name not in present:
                         if creating and f.required:
                             out.errors.append(Problem(rownum, f.label, _("This column is required.")))
@@ -538,7 +545,7 @@ def process(reg: Register, path: str, commit: bool = False, filename: str = "") 
                 try:
                     writes.run_rules(reg, item)
                 except RuleViolation as e:
-                    labels = {f.name: f.label for f in fields(reg)}
+                    labels = {f.name: f.label for f in all_fields}
                     errors = e.errors or {"": str(e)}
                     for name, msg in errors.items():
                         out.errors.append(Problem(rownum, labels.get(name, str(reg.label(name)) if name else ""),
@@ -547,7 +554,7 @@ def process(reg: Register, path: str, commit: bool = False, filename: str = "") 
                 if creating:
                     items.append((rownum, item))
                     created.append(item)
-                    out.creates.append((rownum, " / ".join(_shown(values[f.name]) for f in fields(reg)
+                    out.creates.append((rownum, " / ".join(_shown(values[f.name]) for f in all_fields
                                                             if f.name in values)[:120]))
                 elif changes:
                     items.append((rownum, item))
@@ -661,7 +668,7 @@ def template_response(reg: Register):
     from .spreadsheets import XLSX_MIMETYPE, content_disposition
 
     stem = _("%(register)s import template", register=reg.name)
-    fd, path = __import__("tempfile").mkstemp(suffix=".xlsx")
+    fd, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(fd)
     write_template(reg, path)
 

@@ -348,3 +348,11 @@ def test_dates_typed_as_text_are_row_errors(app, db, clients):
     text = page(upload(clients("admin"), "work_calendar", xlsx_bytes([header, ["2033-01-01", "否", "文本日期", "荷花街道"]])))
     assert 'id="import-errors"' in text and "2033-01-01" in text and token_of(text and upload(
         clients("admin"), "work_calendar", xlsx_bytes([header, ["2033-01-01", "否", "文本日期", "荷花街道"]]))) is None
+
+
+def test_text_longer_than_the_column_is_a_row_error(app, db, clients):
+    reg = registry.get("meeting")
+    header = _zh(app, lambda: [str(reg.label("id")), str(reg.label("title"))])
+    mine = f.meeting("荷花社区", "长度测试会议", chair="sq1")
+    text = page(upload(clients("sq1"), "meeting", xlsx_bytes([header, [mine.id, "长" * 201]])))
+    assert 'id="import-errors"' in text and "200" in text
