@@ -1,14 +1,11 @@
 """Dashboards and import clicked through in Chromium (skipped where chromium is missing)."""
-import io
 
 import pytest
-
-from tests.browser.conftest import browser, live_server, login  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 
 
-def test_login_lands_on_the_dashboard_with_drawn_charts(login, live_server):  # noqa: F811
+def test_login_lands_on_the_dashboard_with_drawn_charts(login, live_server):
     page = login("leader")
     assert "/dashboard/" in page.url
     page.wait_for_selector("#chart-registers canvas", timeout=15000)
@@ -17,7 +14,7 @@ def test_login_lands_on_the_dashboard_with_drawn_charts(login, live_server):  # 
     assert page.is_visible("#table-registers")
 
 
-def test_export_file_name_and_import_preview(login, live_server, tmp_path):  # noqa: F811
+def test_export_file_name_and_import_preview(login, live_server, tmp_path):
     page = login("sq1")
     page.goto(f"{live_server}/meeting/list/")
     with page.expect_download() as download:
