@@ -4,8 +4,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask
-from flask_appbuilder import AppBuilder, IndexView
+from flask import Flask, current_app, g, redirect, url_for
+from flask_appbuilder import AppBuilder, IndexView, expose
 
 from .extensions import csrf, db, migrate
 
@@ -13,7 +13,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class HomeView(IndexView):
+    """The index page: logged-in users land on their dashboard (app.dashboards) when they may open it."""
+
     index_template = "jiedao/index.html"
+    home_endpoint, home_permission = "DashboardView.index", ("can_read", "dashboard")
+
+    @expose("/")
+    def index(self):
+        user = getattr(g, "user", None)
+        if user is not None and user.is_authenticated and self.home_endpoint in current_app.view_functions \
+                and self.appbuilder.sm.has_access(*self.home_permission):
+            return redirect(url_for(self.home_endpoint))
+        return super().index()
 
 
 def create_app(config: str | object = "config.Config") -> Flask:

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from wtforms import BooleanField, HiddenField, TimeField
 from wtforms import validators as wtv
 
-from . import pii, spreadsheets, workflow, writes
+from . import imports, pii, spreadsheets, workflow, writes
 from .enums import EnumSet
 from .fields import EnumSetField, LabeledEnumField, LocalDateTimeField
 from .interface import ScopedInterface, WritableOrgUnits
@@ -29,6 +29,7 @@ LOCK_FIELD = "lock_version"
 # can_read, can_write, can_delete, can_approve — the actions of permissions.Cell.
 VIEW_PERMISSIONS = {
     "list": "read", "show": "read", "download": "read", "export_xlsx": "read",
+    "import_template": "write", "import_xlsx": "write", "import_confirm": "write",
     "add": "write", "edit": "write", "delete": "delete",
     # each action's own right (do_<step> → write/approve) is checked inside FAB's action()
     "action": "read", "action_post": "read",
@@ -170,6 +171,39 @@ class ScopedModelView(ModelView):
     @has_access
     def export_xlsx(self):
         return spreadsheets.export_response(self)
+
+    # --- import from xlsx: template, upload → preview, confirm (app/core/imports.py) ---
+    def render_template(self, template, **kwargs):
+        kwargs.setdefault("jiedao_view", self)
+        return super().render_template(template, **kwargs)
+
+    def _jiedao_url(self, method: str, **kw) -> str:
+        return url_for(f"{self.endpoint}.{method}", **kw)
+
+    def can_import(self) -> bool:
+        return self.register.writable and bool(self.add_columns) and \
+            self.appbuilder.sm.has_access("can_write", self.class_permission_name)
+
+    @expose("/import_template/")
+    @has_access
+    def import_template(self):
+        if not self.can_import():
+            abort(404)
+        return imports.template_response(self.register)
+
+    @expose("/import_xlsx/", methods=["GET", "POST"])
+    @has_access
+    def import_xlsx(self):
+        if not self.can_import():
+            abort(404)
+        return imports.upload_page(self)
+
+    @expose("/import_confirm/<token>", methods=["POST"])
+    @has_access
+    def import_confirm(self, token):
+        if not self.can_import():
+            abort(404)
+        return imports.confirm_page(self, token)
 
 
 PREFILL = "_prefill_"
