@@ -17,6 +17,12 @@ from .enums import (ActionKind, AllianceMemberType, AllianceRecordKind, Alliance
 MONEY = sa.Numeric(12, 2)
 
 
+def fund_allocation():
+    from .rules import fund_allocation as configured
+
+    return configured()
+
+
 def _user(column: str):
     return relationship(USER, foreign_keys=[column])
 
@@ -102,7 +108,7 @@ class ServiceFund(RegisterRow, db.Model):
     __tablename__ = "service_fund"
     __table_args__ = (sa.UniqueConstraint("org_unit_id", "year", name="uq_service_fund_community_year"),)
     year = sa.Column(sa.Integer, nullable=False, index=True)
-    allocated_amount = sa.Column(MONEY, nullable=False)
+    allocated_amount = sa.Column(MONEY, nullable=False, default=lambda: fund_allocation())
     allocated_on = sa.Column(sa.Date)
     # kept equal to the ledger by the expenditure rule (under the fund row's lock)
     spent_amount = sa.Column(MONEY, nullable=False, default=0)
