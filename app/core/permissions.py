@@ -176,16 +176,35 @@ def fab_roles() -> dict[str, list[list[str]]]:
             if reg.menu:
                 menus |= {reg.key, reg.module}
         pairs = [
-            [f"^({'|'.join(sorted(keys))})$", f"^can_({'|'.join(acts)})$"]
+            [view, f"^can_({'|'.join(acts)})$"]
             for acts, keys in sorted(by_actions.items())
+            for view in _alternations(keys)
         ]
         for page, groups in EXTRA_PAGES.items():
             if any(_has_group(key, g) for g in groups):
                 pairs.append([f"^{page}$", "^can_read$"])
                 menus.add(page)
         if menus:
-            pairs.append([f"^({'|'.join(sorted(menus))})$", "^menu_access$"])
+            pairs.extend([view, "^menu_access$"] for view in _alternations(menus))
         out[name] = pairs + _SELF_SERVICE
+    return out
+
+
+# FAB stores each pattern as a literal ab_view_menu row, whose name is VARCHAR(250):
+# PostgreSQL refuses longer ones (SQLite does not check), so long alternations are split.
+PATTERN_LIMIT = 240
+
+
+def _alternations(keys) -> list[str]:
+    """``^(a|b|…)$`` patterns covering `keys`, each at most PATTERN_LIMIT characters."""
+    out, chunk = [], []
+    for key in sorted(keys):
+        if chunk and len("^()$") + len("|".join([*chunk, key])) > PATTERN_LIMIT:
+            out.append(f"^({'|'.join(chunk)})$")
+            chunk = []
+        chunk.append(key)
+    if chunk:
+        out.append(f"^({'|'.join(chunk)})$")
     return out
 
 
