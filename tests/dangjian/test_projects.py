@@ -194,3 +194,21 @@ def test_views_load_for_the_module_roles(clients):
     for url in ("/volunteer/list/", "/monthly_check/list/", "/service_list_item/list/", "/tuesday_theme/list/",
                 "/tuesday_attendance/list/", "/service_team/list/"):
         assert clients("tz1").get(url).status_code == 200, url
+
+
+def test_review_through_the_show_page_with_an_opinion(db, clients):
+    p = project(2037, "页面审核测试项目", status=PS.declared)
+    zzwy = clients("zzwy")
+    page = text(zzwy.get(f"/party_project/show/{p.id}"))
+    assert 'id="dj-opinion"' in page and "退回修改" in page and "第一轮通过" in page
+    r = zzwy.post_form(f"/party_project/action/return/{p.id}", {}, form_url=f"/party_project/show/{p.id}",
+                       follow_redirects=True)
+    assert "审核意见" in text(r) and state(p.id) == PS.declared
+    zzwy.post_form(f"/party_project/action/return/{p.id}", {"opinion": "请补充时间节点"},
+                   form_url=f"/party_project/show/{p.id}")
+    assert state(p.id) == PS.returned
+    review = db.session.execute(sa.select(PartyProjectReview).where(PartyProjectReview.project_id == p.id)).scalar_one()
+    assert review.opinion == "请补充时间节点" and review.convener.username == "zzwy"
+    # the read-only auditor gets no step
+    clients("audit").post_form(f"/party_project/action/resubmit/{p.id}", {}, form_url=f"/party_project/show/{p.id}")
+    assert state(p.id) == PS.returned
