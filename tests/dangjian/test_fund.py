@@ -126,14 +126,15 @@ def test_two_expenditures_at_the_same_moment_do_not_exceed_the_fund(app, db, mon
         return value
 
     monkeypatch.setattr(rules, "ledger_totals", slow_totals)
-    start = threading.Barrier(2)
+    start = threading.Barrier(2, timeout=10)
+    fund_id = fd.id  # read here: the test's own session must not be touched from the threads
     results = []
 
     def writer(n):
         with app.app_context():
             from app.extensions import db as tdb
 
-            e = FundExpenditure(fund=tdb.session.get(ServiceFund, fd.id), entry_type=FundEntryType.expenditure,
+            e = FundExpenditure(fund=tdb.session.get(ServiceFund, fund_id), entry_type=FundEntryType.expenditure,
                                 spent_on=__import__("datetime").date(2045, 6, 1), amount=Decimal("100000.00"),
                                 purpose=FundPurpose.other, description=f"并发支出{n}")
             start.wait()
@@ -150,6 +151,7 @@ def test_two_expenditures_at_the_same_moment_do_not_exceed_the_fund(app, db, mon
         t.start()
     for t in threads:
         t.join(30)
+    assert not any(t.is_alive() for t in threads)
     assert sorted(r == "saved" for r in results) == [False, True], results
     assert "50,000.00" in [r for r in results if r != "saved"][0]
     monkeypatch.setattr(rules, "ledger_totals", real_totals)

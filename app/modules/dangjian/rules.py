@@ -122,8 +122,9 @@ def _anchor(item, parent, field: str, message) -> None:
     """Child rows copy their parent's org_unit (domain §2.2)."""
     if parent is None:
         raise RuleViolation({field: message})
-    item.org_unit_id = parent.org_unit_id
-    item.org_unit = parent.org_unit
+    with db.session.no_autoflush:
+        item.org_unit_id = parent.org_unit_id
+        item.org_unit = parent.org_unit
 
 
 def _require_community(item, field="org_unit") -> None:
