@@ -332,7 +332,8 @@ def check_progress(pr) -> None:
     if pr.percent_complete is not None and not 0 <= pr.percent_complete <= 100:
         raise RuleViolation({"percent_complete": _("Enter a percentage from 0 to 100.")})
     if pr.recorded_by_id is None and pr.recorded_by is None:
-        p = scope.principal()
+        with db.session.no_autoflush:  # the row is not in the session yet
+            p = scope.principal()
         pr.recorded_by_id = p.user_id if p else pr.created_by_id
 
 
