@@ -36,9 +36,16 @@ def _row(*cells: str, **overrides: str) -> dict[str, str]:
     return row
 
 
+# Registers whose rows are addressed to a module head of any module (domain §9.3 owner paths,
+# §9.4: the assigned module head reports on a 交办单, the 督办对象 answers a 督办单): every
+# module head reads and writes the rows addressed to them (own records), whatever their module.
+ADDRESSED_TO_MODULE_HEADS = ("assignment_order", "supervision_item", "supervision_order")
+
+
 def _module_head_row(module: str) -> dict[str, str]:
     own = {g: ("WA·a" if g in ("G7", "G11") else "W·a") for g, m in GROUP_MODULE.items() if m == module}
-    return {"G1": "R·a", "G2": "W·m", "G15": "R·m", **own}
+    addressed = {key: "W·o" for key in ADDRESSED_TO_MODULE_HEADS if "G6" not in own}
+    return {"G1": "R·a", "G2": "W·m", "G15": "R·m", **own, **addressed}
 
 
 #: key → (FAB role name, fixed module or None, cells). The single source of truth.
