@@ -130,7 +130,8 @@ def _publication_sheet(book, sl, lines):
                                        year=sl.month.year, month=f"{sl.month.month:02d}"), f["title"])
     sheet.set_row(0, 30)
     stamp = sl.published_at.strftime("%Y-%m-%d") if sl.published_at else _("not yet published")
-    sheet.merge_range(1, 0, 1, last, f"{sl.title}　{_('Published')}: {stamp}", f["sub"])
+    published = _("Published: %(date)s", date=stamp)
+    sheet.merge_range(1, 0, 1, last, f"{sl.title}　{published}", f["sub"])
     sheet.write_row(2, 0, head, f["head"])
     row = 3
     for n, ln in enumerate(lines, start=1):
