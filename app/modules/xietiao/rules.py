@@ -170,6 +170,8 @@ def check_supervision_item(item) -> None:
 
 
 def check_supervision_order(o) -> None:
+    if o.status == OrderStatus.closed and _was(o, "status") == OrderStatus.closed:
+        raise RuleViolation(_("A closed supervision order is read-only."))
     if o.supervision_item is None and o.assignment_order is None:
         raise RuleViolation(_("A supervision order refers to a lagging item or a delayed assignment order."),
                             field="supervision_item")
@@ -178,21 +180,21 @@ def check_supervision_order(o) -> None:
     o.org_unit = source.org_unit
     if o.issued_at and o.reply_deadline and o.reply_deadline < o.issued_at.date():
         raise RuleViolation(_("The reply deadline cannot be before the order was issued."), field="reply_deadline")
-    if o.status == OrderStatus.closed and _was(o, "status") == OrderStatus.closed:
-        raise RuleViolation(_("A closed supervision order is read-only."))
 
 
 def check_typical_case(c) -> None:
-    if c.subject_kind == TypicalSubject.cadre and c.cadre is None and c.cadre_id is None:
-        raise RuleViolation(_("Name the cadre of a case about a cadre."), field="cadre")
     if _was(c, "status") == TypicalStatus.notified:
         raise RuleViolation(_("A notified case is read-only."))
+    if c.subject_kind == TypicalSubject.cadre and c.cadre is None and c.cadre_id is None:
+        raise RuleViolation(_("Name the cadre of a case about a cadre."), field="cadre")
 
 
 def check_assignment_order(o) -> None:
     from app.org.enums import Module
     from app.org.models import StaffProfile
 
+    if _was(o, "status") == AS.closed:  # before any query: a query autoflushes and forgets the old state
+        raise RuleViolation(_("A closed assignment order is read-only."))
     if o.received_at and o.deadline and o.deadline < o.received_at.date():
         raise RuleViolation(_("The deadline cannot be before the order was received."), field="deadline")
     leader_id = o.lead_leader_id or (o.lead_leader.id if o.lead_leader is not None else None)
@@ -201,8 +203,6 @@ def check_assignment_order(o) -> None:
         if profile is None or Module.xietiao not in profile.lead_modules:
             raise RuleViolation(_("The reviewer must be a lead leader of the coordination module (大协调牵头领导)."),
                                 field="lead_leader")
-    if _was(o, "status") == AS.closed:
-        raise RuleViolation(_("A closed assignment order is read-only."))
 
 
 # --- time rules (TimeRule checks: now -> Due rows) -------------------------------------------

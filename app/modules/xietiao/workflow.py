@@ -5,6 +5,8 @@ the right (write/approve) and scope in app.core.workflow.apply.
 """
 from __future__ import annotations
 
+import functools
+
 from flask_babel import gettext as _
 
 from app.core import clock
@@ -14,6 +16,16 @@ from app.extensions import db
 from . import rules
 from .enums import AssignmentStatus as AS
 from .enums import OrderStatus, SupervisionItemStatus as IS, TypicalPolarity
+
+
+def quiet(fn):
+    """Guards and effects read other rows: no autoflush of the half-changed item (its version
+    would move before writes.save compares it with the version the user read)."""
+    @functools.wraps(fn)
+    def wrapper(item, p):
+        with db.session.no_autoflush:
+            return fn(item, p)
+    return wrapper
 
 
 def _has_role(p, role: str) -> bool:
@@ -27,33 +39,46 @@ def _lead_modules(p) -> set:
     return set(profile.lead_modules.keys) if profile is not None else set()
 
 
+@quiet
 def need_dcb(item, p) -> None:
     """综合督考办's steps: issue and publish the list, issue and close 督办单, accept and supervise 交办单."""
     if not _has_role(p, "dcb"):
         raise RuleViolation(_("Only the supervision office (综合督考办) takes this step."))
 
 
+@quiet
+def need_coordination_office(item, p) -> None:
+    """Drafting and submitting a 交办单: the 大协调 office (综合督考办, the module's own staff)."""
+    if p is None or "xietiao" not in p.modules:
+        raise RuleViolation(_("Only the coordination module's office submits an order."))
+
+
+@quiet
 def need_street_leader(item, p) -> None:
     if not _has_role(p, "street_leader"):
         raise RuleViolation(_("Only a sub-district leader takes this step."))
 
 
+@quiet
 def need_leader_or_dcb(item, p) -> None:
     if not (_has_role(p, "street_leader") or _has_role(p, "dcb")):
         raise RuleViolation(_("Only a sub-district leader or the supervision office takes this step."))
 
 
+@quiet
 def need_reviewing_leader(item, p) -> None:
     """The 交办单's 牵头领导, who leads the coordination module (本模块牵头领导)."""
     if p is None or p.user_id != item.lead_leader_id or "xietiao" not in _lead_modules(p):
         raise RuleViolation(_("Only the order's lead leader reviews it."))
 
 
+@quiet
 def need_module_head(item, p) -> None:
     if p is None or p.user_id != item.module_head_id:
         raise RuleViolation(_("Only the module head the order is assigned to reports on it."))
 
 
+@quiet
 def need_addressee(item, p) -> None:
     if p is None or p.user_id != item.to_person_id:
         raise RuleViolation(_("Only the person the order is addressed to answers it."))
@@ -66,21 +91,25 @@ def _required(item, field: str, message: str) -> None:
 
 # --- supervision list ---
 
+@quiet
 def guard_issue_list(sl, p) -> None:
     need_dcb(sl, p)
     if not [i for i in sl.items if not i.is_deleted]:
         raise RuleViolation(_("Add the items before issuing the list."))
 
 
+@quiet
 def on_issue_list(sl, p) -> None:
     sl.issued_at = clock.now()
 
 
+@quiet
 def guard_publish_list(sl, p) -> None:
     need_dcb(sl, p)
     _required(sl, "review_comment", _("Write the month-end comments before publishing."))
 
 
+@quiet
 def on_publish_list(sl, p) -> None:
     sl.published_at = clock.now()
 
@@ -110,6 +139,7 @@ def new_order(p, to_person_id, lag: str, requirement: str, **link):
         status=OrderStatus.issued, **link)
 
 
+@quiet
 def guard_order_item(item, p) -> None:
     need_dcb(item, p)
     sl = item.supervision_list
@@ -122,6 +152,7 @@ def guard_order_item(item, p) -> None:
         raise RuleViolation(_("This item already has an open supervision order."))
 
 
+@quiet
 def on_order_item(item, p) -> None:
     today = clock.today()
     expected = rules.expected_percent(item.supervision_list.month, item.deadline, today)
@@ -136,22 +167,26 @@ def on_order_item(item, p) -> None:
 
 # --- supervision order ---
 
+@quiet
 def guard_respond(o, p) -> None:
     need_addressee(o, p)
     _required(o, "reply", _("Write the reply (整改反馈) first."))
 
 
+@quiet
 def on_respond(o, p) -> None:
     o.replied_at = clock.now()
 
 
 # --- typical case ---
 
+@quiet
 def guard_notify(c, p) -> None:
     need_dcb(c, p)
     _required(c, "notice_no", _("Enter the notice number (通报文号) first."))
 
 
+@quiet
 def on_notify(c, p) -> None:
     c.notified_at = clock.now()
 
@@ -162,28 +197,34 @@ def notice_kind(c) -> str:
 
 # --- assignment order ---
 
+@quiet
 def guard_return(o, p) -> None:
     need_reviewing_leader(o, p)
     _required(o, "review_opinion", _("Give the review opinion when returning an order."))
 
 
+@quiet
 def on_review(o, p) -> None:
     o.reviewed_at = clock.now()
 
 
+@quiet
 def guard_report(o, p) -> None:
     need_module_head(o, p)
     _required(o, "completion_report", _("Write the completion report first."))
 
 
+@quiet
 def on_report(o, p) -> None:
     o.reported_to_leader_at = clock.now()
 
 
+@quiet
 def on_forward(o, p) -> None:
     o.reported_to_dcb_at = clock.now()
 
 
+@quiet
 def guard_supervise(o, p) -> None:
     need_dcb(o, p)
     overdue = o.deadline < clock.today() and not o.objective_reason
@@ -191,6 +232,7 @@ def guard_supervise(o, p) -> None:
         raise RuleViolation(_("Supervision is for an order overdue without objective reason, or with a major problem."))
 
 
+@quiet
 def on_supervise(o, p) -> None:
     if o.deadline < clock.today():
         lag = _("Deadline %(deadline)s passed without completion. %(reason)s", deadline=o.deadline.isoformat(),
@@ -203,6 +245,7 @@ def on_supervise(o, p) -> None:
     db.session.add(order)
 
 
+@quiet
 def guard_rectified(o, p) -> None:
     need_module_head(o, p)
     _required(o, "rectification", _("Describe the rectification (整改情况) first."))
