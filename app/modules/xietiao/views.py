@@ -36,7 +36,7 @@ class SupervisionView(BaseView):
         return self.render_template(
             "xietiao/supervision.html", title=_l("Monthly supervision"), month=month, sl=sl, lines=lines,
             suggested=reports.suggestions(sl, lines) if sl else [], orders=reports.month_orders(sl) if sl else [],
-            months=reports.months_with_lists(), today=today,
+            months=reports.months_with_lists(), today=today, **_percent_labels(),
             prev_month=reports.rules.add_months(month, -1), next_month=reports.rules.add_months(month, 1))
 
     @expose("/confirm/<int:list_id>", methods=["POST"])
@@ -76,7 +76,8 @@ class SupervisionView(BaseView):
     def publication(self, list_id):
         sl = self._published_list(list_id)
         lines = reports.item_lines(sl, (sl.published_at or clock.now()).date())
-        return self.render_template("xietiao/publication.html", title=_l("Month-end publication"), sl=sl, lines=lines)
+        return self.render_template("xietiao/publication.html", title=_l("Month-end publication"), sl=sl, lines=lines,
+                                    **_percent_labels())
 
     @expose("/publication/<int:list_id>/xlsx")
     @has_access
@@ -84,6 +85,11 @@ class SupervisionView(BaseView):
         sl = self._published_list(list_id)
         lines = reports.item_lines(sl, (sl.published_at or clock.now()).date())
         return _xlsx(f"{sl.title}.xlsx", lambda book: _publication_sheet(book, sl, lines))
+
+
+def _percent_labels():
+    # passed in, not translated in the template: Jinja's gettext %-formats its strings
+    return {"pct_label": _("Progress (%)"), "expected_label": _("Expected (%)")}
 
 
 def _xlsx(name, fill):
