@@ -183,16 +183,34 @@ def fab_roles() -> dict[str, list[list[str]]]:
             if reg.menu:
                 menus |= {reg.key, reg.module}
         pairs = [
-            [f"^({'|'.join(sorted(keys))})$", f"^can_({'|'.join(acts)})$"]
+            [pattern, f"^can_({'|'.join(acts)})$"]
             for acts, keys in sorted(by_actions.items())
+            for pattern in _alternations(keys)
         ]
         for page, groups in EXTRA_PAGES.items():
             if any(_has_group(key, g) for g in groups):
                 pairs.append([f"^{page}$", "^can_read$"])
                 menus.add(page)
-        if menus:
-            pairs.append([f"^({'|'.join(sorted(menus))})$", "^menu_access$"])
+        pairs += [[pattern, "^menu_access$"] for pattern in _alternations(menus)]
         out[name] = pairs + _SELF_SERVICE
+    return out
+
+
+# FAB stores each role pattern as a literal ab_view_menu/ab_permission name: VARCHAR(250).
+PATTERN_MAX = 250
+
+
+def _alternations(names) -> list[str]:
+    """``^(a|b|…)$`` patterns, split so none is longer than PATTERN_MAX (PostgreSQL refuses
+    longer names and the role is then silently not created)."""
+    out, chunk = [], []
+    for name in sorted(names):
+        if chunk and len("^()$") + len("|".join(chunk + [name])) > PATTERN_MAX:
+            out.append(f"^({'|'.join(chunk)})$")
+            chunk = []
+        chunk.append(name)
+    if chunk:
+        out.append(f"^({'|'.join(chunk)})$")
     return out
 
 
