@@ -138,9 +138,10 @@ def sweep(now: dt.datetime | None = None) -> dict[str, int]:
         else:
             from sqlalchemy.dialects.sqlite import insert
         table = EscalationRecord.__table__
-        stmt = insert(table).on_conflict_do_nothing(index_elements=["register_key", "row_id", "rule_code", "stage"])
-        for row in rows:
-            inserted += db.session.execute(stmt.values(**row)).rowcount or 0
+        stmt = (insert(table).on_conflict_do_nothing(index_elements=["register_key", "row_id", "rule_code", "stage"])
+                .returning(table.c.id))
+        for row in rows:  # RETURNING yields the id only when the row was new (rowcount is -1 on psycopg)
+            inserted += len(db.session.execute(stmt.values(**row)).all())
     resolved = 0
     open_records = db.session.execute(sa.select(EscalationRecord).where(
         EscalationRecord.resolved_at.is_(None), EscalationRecord.is_deleted.is_(False))).scalars()
