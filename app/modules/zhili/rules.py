@@ -562,10 +562,12 @@ def rental_patrol_days(rental_ids, since: dt.date) -> dict[int, list[dt.date]]:
     out = defaultdict(list)
     if not rental_ids:
         return out
-    for rid, at in db.session.execute(sa.select(PatrolRecord.rental_house_id, PatrolRecord.visited_at).where(
+    with db.session.no_autoflush:
+        rows = db.session.execute(sa.select(PatrolRecord.rental_house_id, PatrolRecord.visited_at).where(
             PatrolRecord.is_deleted.is_(False), PatrolRecord.rental_house_id.in_(list(rental_ids)),
             PatrolRecord.target == PatrolTarget.rental_house,
-            PatrolRecord.visited_at >= dt.datetime.combine(since, dt.time()))):
+            PatrolRecord.visited_at >= dt.datetime.combine(since, dt.time()))).all()
+    for rid, at in rows:
         out[rid].append(at.date())
     return out
 
@@ -889,9 +891,12 @@ def check_emergency_report(r) -> None:
     if r.kind == ReportKind.written and not (r.content or "").strip():
         raise RuleViolation(_("A written report needs its content."), field="content")
     if e is not None:
-        if r not in e.reports:
-            e.reports.append(r)
-        refresh_event(e)
+        from app.extensions import db
+
+        with db.session.no_autoflush:
+            if r not in e.reports:
+                e.reports.append(r)
+            refresh_event(e)
         due = {ReportKind.phone: e.phone_due_at, ReportKind.written: e.written_due_at}.get(r.kind)
         r.is_late = bool(due and r.reported_at and r.reported_at > due)
 
