@@ -178,11 +178,12 @@ def test_screening_within_one_working_day(db):
     assert rules.screening_due_at(dt.datetime(2026, 11, 27, 18), {}) == dt.datetime(2026, 11, 30, 23, 59, 59)  # Fri → Mon
     assert rules.screening_due_at(dt.datetime(2026, 9, 30, 9), overrides) == dt.datetime(2026, 10, 2, 23, 59, 59)
     assert rules.screening_due_at(dt.datetime(2026, 10, 9, 9), overrides) == dt.datetime(2026, 10, 10, 23, 59, 59)
-    c = case(grid_of("wg1"), channel=PetitionChannel.proxy, received_at=dt.datetime(2026, 12, 4, 10))  # Fri
-    assert ("ZL-SCREEN", c.id, timerules.SUPERVISION) in _due_codes(dt.datetime(2026, 12, 8, 9))
+    c = case(grid_of("wg1"), channel=PetitionChannel.proxy, received_at=dt.datetime(2026, 11, 13, 10))  # Fri
+    assert ("ZL-SCREEN", c.id, timerules.REMINDER) in _due_codes(dt.datetime(2026, 11, 16, 9))
+    assert ("ZL-SCREEN", c.id, timerules.SUPERVISION) in _due_codes(dt.datetime(2026, 11, 17, 9))
     save(PetitionTransfer(case=c, action=TransferAction.screen, from_level=HandlingLevel.grid,
-                          to_level=HandlingLevel.grid, by_user=f.user("wgz1"), transferred_at=dt.datetime(2026, 12, 4, 11)))
-    assert not any(d[0] == "ZL-SCREEN" and d[1] == c.id for d in _due_codes(dt.datetime(2026, 12, 8, 9)))
+                          to_level=HandlingLevel.grid, by_user=f.user("wgz1"), transferred_at=dt.datetime(2026, 11, 13, 11)))
+    assert not any(d[0] == "ZL-SCREEN" and d[1] == c.id for d in _due_codes(dt.datetime(2026, 11, 17, 9)))
 
 
 def test_monthly_package_review_pure():
@@ -205,10 +206,11 @@ def test_backlog_case_without_monthly_review_is_escalated(db):
     dues = [d for _r, d in timerules.collect(now, [registry.get("petition_case")]) if d.row_id == c.id and d.rule == "TR-27"]
     assert len(dues) == 1 and dues[0].due_at == dt.datetime(2025, 10, 31, 23, 59, 59)
     assert dues[0].owner_id == f.user("fgfsj").id
-    later = dt.datetime(2025, 11, 3, 9)  # October passed without a review: 督办
+    assert timerules.stage_of(dues[0], now) == timerules.REMINDER
+    later = dt.datetime(2025, 11, 3, 9)  # October ended without a review: 通报 (month-end ladder, §9.7)
     stages = {timerules.stage_of(d, later) for _r, d in timerules.collect(later, [registry.get("petition_case")])
               if d.row_id == c.id and d.rule == "TR-27"}
-    assert stages == {timerules.SUPERVISION}
+    assert stages == {timerules.NOTICE}
     save(PetitionAction(case=c, action_type=PetitionActionType.package_deploy, acted_at=dt.datetime(2025, 10, 20),
                         by_user=f.user("fgfsj"), content="部署推动"))
     assert not [d for _r, d in timerules.collect(now, [registry.get("petition_case")]) if d.row_id == c.id and d.rule == "TR-27"]

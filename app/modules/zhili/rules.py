@@ -62,8 +62,11 @@ def _in_future(value, now=None) -> bool:
 def _copy_org(child, parent) -> None:
     """Child rows live where their parent lives (domain §9.3)."""
     if parent is not None:
-        child.org_unit_id = parent.org_unit_id
-        child.org_unit = parent.org_unit
+        from app.extensions import db
+
+        with db.session.no_autoflush:
+            child.org_unit_id = parent.org_unit_id
+            child.org_unit = parent.org_unit
 
 
 # --------------------------------------------------------------------------- working days
