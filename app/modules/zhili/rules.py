@@ -453,6 +453,21 @@ def ranking_text(rows: list[RankRow]) -> str:
 
 # --------------------------------------------------------------------------- households, rentals, patrols
 
+def _stored(item, attr):
+    """The value of `attr` as the database holds it (before this change)."""
+    from app.extensions import db
+
+    with db.session.no_autoflush:
+        state = sa.inspect(item)
+        if state.identity is None:
+            return None
+        hist = state.attrs[attr].history
+        if hist.deleted:
+            return hist.deleted[0]
+        model = type(item)
+        return db.session.execute(sa.select(getattr(model, attr)).where(model.id == state.identity[0])).scalar()
+
+
 def check_household(h) -> list[str]:
     if h.member_count is not None and h.member_count < 0:
         raise RuleViolation(_("The number of members cannot be negative."), field="member_count")
@@ -468,13 +483,13 @@ def check_resident(r) -> None:
 
 def check_rental_house(r) -> list[str]:
     warnings = []
+    changed_class = _stored(r, "rental_class") not in (None, r.rental_class)
     if r.household is not None:
         _copy_org(r, r.household)
         if r.household.colour != FiveColour.yellow:
             warnings.append(_("A rental's household is normally yellow (出租房)."))
     check_order(r, "lease_start", "lease_end", _("The lease cannot end before it starts."))
-    hist = sa.inspect(r).attrs.rental_class.history
-    if r.id is not None and hist.deleted and hist.deleted[0] != r.rental_class:
+    if changed_class:
         r.class_changed_at = clock.today()  # 动态管理: the audit log keeps the old class
     if (r.lease_start and r.lease_end and r.rental_class != RentalClass.C
             and (r.lease_end - r.lease_start).days >= 730):
@@ -664,21 +679,16 @@ STEP_ORDER = [DS.step1_propose, DS.step2_consult, DS.step3_plan, DS.step4_conven
 
 
 def _committed(item, attr):
-    hist = sa.inspect(item).attrs[attr].history
-    if hist.deleted:
-        return hist.deleted[0]
-    if hist.unchanged:
-        return hist.unchanged[0]
-    return None
+    return _stored(item, attr)
 
 
 def _refuse_archived(item) -> None:
-    if item is not None and item.id is not None and _committed(item, "stage") == DS.archived:
+    if item is not None and _committed(item, "stage") == DS.archived:
         raise RuleViolation(_("An archived topic is read-only."))
 
 
 def check_deliberation_item(d) -> None:
-    if d.id is None:
+    if sa.inspect(d).identity is None:
         d.stage = DS.step1_propose  # every topic starts at step 1
         d.stage_since = None
     else:
