@@ -814,10 +814,12 @@ def adopt_effect(c, _p) -> None:
 
     from .models import GridConvention
 
-    for old in db.session.execute(sa.select(GridConvention).where(
+    with db.session.no_autoflush:  # a flush here would bump the row's version before the stale check
+        olds = db.session.execute(sa.select(GridConvention).where(
             GridConvention.is_deleted.is_(False), GridConvention.org_unit_id == c.org_unit_id,
             GridConvention.title == c.title, GridConvention.id != c.id,
-            GridConvention.status == ConventionStatus.effective)).scalars():
+            GridConvention.status == ConventionStatus.effective)).scalars().all()
+    for old in olds:
         old.status = ConventionStatus.repealed
 
 
