@@ -176,16 +176,31 @@ def fab_roles() -> dict[str, list[list[str]]]:
             if reg.menu:
                 menus |= {reg.key, reg.module}
         pairs = [
-            [f"^({'|'.join(sorted(keys))})$", f"^can_({'|'.join(acts)})$"]
+            [pattern, f"^can_({'|'.join(acts)})$"]
             for acts, keys in sorted(by_actions.items())
+            for pattern in _alternations(keys)
         ]
         for page, groups in EXTRA_PAGES.items():
             if any(_has_group(key, g) for g in groups):
                 pairs.append([f"^{page}$", "^can_read$"])
                 menus.add(page)
         if menus:
-            pairs.append([f"^({'|'.join(sorted(menus))})$", "^menu_access$"])
+            pairs += [[pattern, "^menu_access$"] for pattern in _alternations(menus)]
         out[name] = pairs + _SELF_SERVICE
+    return out
+
+
+def _alternations(keys, limit: int = 200) -> list[str]:
+    """`^(a|b|…)$` patterns of at most `limit` characters: FAB stores each pattern as a literal
+    ab_view_menu.name (VARCHAR(250)), which PostgreSQL enforces."""
+    out, chunk = [], []
+    for key in sorted(keys):
+        if chunk and len("^()$") + len("|".join(chunk + [key])) > limit:
+            out.append(f"^({'|'.join(chunk)})$")
+            chunk = []
+        chunk.append(key)
+    if chunk:
+        out.append(f"^({'|'.join(chunk)})$")
     return out
 
 
