@@ -162,7 +162,7 @@ def test_convention_versions_supersede(db, clients):
     assert db.session.get(GridConvention, new.id).status == ConventionStatus.effective
 
 
-def test_deliberation_scope(db, clients):
+def test_deliberation_scope(db, clients, frozen):
     mine = _item(grid_of("wg1"), "T-YS-003")
     xc = _item(first_grid("新村社区"), "T-YS-004")
     ids = {mine.id, xc.id}
