@@ -123,3 +123,38 @@ def test_emergency_scope(db, clients):
     assert clients("sq1").get(f"/emergency_event/show/{xc.id}").status_code == 404
     # plans and warnings are office-wide reference rows every scoped reader sees
     assert ids_in_api(clients("wg1"), "emergency_plan")
+
+
+def test_warning_without_plan_started_is_flagged(db):
+    from app.modules.zhili.enums import WarningAction, WarningLevel
+    from app.modules.zhili.models import EmergencyWarning
+
+    e = _event(grid_of("wg1"), title="预警预案测试", occurred=T(2026, 8, 1, 9), received=T(2026, 8, 1, 9, 5))
+    w = save(EmergencyWarning(event=e, title="暴雨橙色预警", level=WarningLevel.orange, action=WarningAction.issue,
+                              acted_at=T(2026, 8, 1, 10), content="预警", issued_by=f.user("zhzx"),
+                              org_unit=f.org("荷花街道")))
+    reg = registry.get("emergency_warning")
+
+    def stages(now):
+        return {timerules.stage_of(d, now) for _r, d in timerules.collect(now, [reg]) if d.row_id == w.id}
+
+    assert stages(T(2026, 8, 1, 10, 30)) == {"reminder"}
+    assert stages(T(2026, 8, 1, 11, 30)) == {"supervision"}
+    e.plan_started_at = T(2026, 8, 1, 10, 40)
+    e.plan = db.session.query(__import__("app.modules.zhili.models", fromlist=["x"]).EmergencyPlan).first()
+    save(e)
+    assert stages(T(2026, 8, 1, 11, 30)) == set()
+
+
+def test_forecast_must_reach_a_monthly_meeting(db):
+    from app.modules.zhili.models import RiskScreening
+
+    r = save(RiskScreening(screened_on=dt.date(2025, 5, 6), area="测试区域", risk="积水", forecast="汛期风险上升",
+                           org_unit=f.org("荷花街道")))
+    reg = registry.get("risk_screening")
+    due = [d for _r, d in timerules.collect(T(2025, 5, 28), [reg]) if d.row_id == r.id]
+    assert [d.due_at for d in due] == [T(2025, 5, 31, 23, 59, 59)]
+    assert not [d for _r, d in timerules.collect(T(2025, 5, 10), [reg]) if d.row_id == r.id]
+    r.reported_meeting = f.meeting("荷花街道", "测试月度例会")
+    save(r)
+    assert not [d for _r, d in timerules.collect(T(2025, 6, 2), [reg]) if d.row_id == r.id]

@@ -37,6 +37,8 @@ DEFAULTS = {
     "ZHILI_WRITTEN_REPORT_MINUTES": 60,
     # TR-23 is off by default (domain §5.4)
     "ZHILI_TR23_ENABLED": 0,
+    # a warning's plan is started 「立即」: flagged after this many minutes (inferred, §5.7)
+    "ZHILI_PLAN_START_MINUTES": 60,
 }
 
 
@@ -948,3 +950,40 @@ def phone_report_due(now):
 
 def written_report_due(now):
     return report_dues(ReportKind.written, now)
+
+
+def forecast_not_reported_due(now: dt.datetime):
+    """TR-31: a screening's forecast is reported at a monthly meeting (reported_meeting) — due by the
+    end of the month it was made in (which monthly meeting is unstated, §10.41)."""
+    from app.extensions import db
+
+    from .models import RiskScreening
+
+    horizon = now.date() + dt.timedelta(days=7)
+    for r in db.session.execute(sa.select(RiskScreening).where(
+            RiskScreening.is_deleted.is_(False), RiskScreening.reported_meeting_id.is_(None),
+            RiskScreening.forecast.is_not(None))).scalars():
+        due = next_month(month_start(r.screened_on)) - dt.timedelta(days=1)
+        if due <= horizon and (r.forecast or "").strip():
+            yield Due("TR-31", r.id, end_of_day(due), r.area, r.created_by_id)
+
+
+def plan_not_started_due(now: dt.datetime):
+    """After a warning is issued the matching plan starts at once (§5.7): an issued warning whose event
+    has no plan started within ZHILI_PLAN_START_MINUTES (default 60, inferred) is flagged."""
+    from app.extensions import db
+
+    from .enums import WarningAction
+    from .models import EmergencyWarning
+
+    limit = dt.timedelta(minutes=setting("ZHILI_PLAN_START_MINUTES"))
+    for w in db.session.execute(sa.select(EmergencyWarning).where(
+            EmergencyWarning.is_deleted.is_(False), EmergencyWarning.action == WarningAction.issue,
+            EmergencyWarning.event_id.is_not(None))).scalars():
+        e = w.event
+        due = w.acted_at + limit
+        if e is None or not e.is_open:
+            continue
+        if e.plan_started_at is None or e.plan_started_at > due:
+            stage = SUPERVISION if e.plan_started_at is not None else None
+            yield Due("ZL-PLAN", w.id, due, w.title, w.issued_by_id, stage=stage)
