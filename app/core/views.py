@@ -13,6 +13,7 @@ from flask_appbuilder.const import API_RESULT_RES_KEY
 from flask_appbuilder.security.decorators import protect
 from flask_babel import gettext as _
 from marshmallow import ValidationError
+from marshmallow.fields import Enum
 import sqlalchemy as sa
 from wtforms import BooleanField, HiddenField, TimeField
 from wtforms import validators as wtv
@@ -235,6 +236,15 @@ class ScopedModelRestApi(ModelRestApi):
     register: Register
     method_permission_name = API_PERMISSIONS
     allow_browser_login = True
+
+    def _init_model_schemas(self) -> None:
+        # FAB converts an enum column to fields.Enum without allow_none, so a PUT that merges a
+        # row's empty optional enum (None) into the payload fails with "Field may not be null".
+        super()._init_model_schemas()
+        for schema in (self.add_model_schema, self.edit_model_schema):
+            for name, fld in getattr(schema, "fields", {}).items():
+                if isinstance(fld, Enum) and name in self.datamodel.list_columns and self.datamodel.is_nullable(name):
+                    fld.allow_none = True
 
     # personal data in API answers: masked unless the role handles these people (then audited)
     def pre_get(self, data):

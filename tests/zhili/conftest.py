@@ -1,0 +1,1 @@
+from .helpers import frozen  # noqa: F401
