@@ -21,7 +21,7 @@ REMINDER, SUPERVISION, NOTICE = "reminder", "supervision", "notice"  # 提醒 �
 @dataclass(frozen=True)
 class Due:
     rule: str  # "TR-20"
-    row_id: int
+    row_id: int | None  # None: a period without its record (a missing report, a Tuesday without its action)
     due_at: dt.datetime
     title: str
     owner_id: int | None = None  # who must act
@@ -56,12 +56,15 @@ def collect(now: dt.datetime, registers=None) -> list[tuple[registry.Register, D
         dues = [d for rule in reg.time_rules for d in rule.check(now)]
         if not dues:
             continue
-        cond = scope.clause(reg, scope.principal(), "read")
+        p = scope.principal()
+        cond = scope.clause(reg, p, "read")
         if cond is not None:
-            ids = {d.row_id for d in dues}
+            ids = {d.row_id for d in dues if d.row_id is not None}
             visible = set(db.session.execute(
-                sa.select(reg.model.id).where(reg.model.id.in_(ids), cond)).scalars())
-            dues = [d for d in dues if d.row_id in visible]
+                sa.select(reg.model.id).where(reg.model.id.in_(ids), cond)).scalars()) if ids else set()
+            # a missing row has no org unit: shown to everyone who may read the register
+            reads = p is not None and bool(p.cell(reg).read)
+            dues = [d for d in dues if (d.row_id in visible if d.row_id is not None else reads)]
         out.extend((reg, d) for d in dues)
     out.sort(key=lambda rd: rd[1].due_at)
     return out
