@@ -176,16 +176,33 @@ def fab_roles() -> dict[str, list[list[str]]]:
             if reg.menu:
                 menus |= {reg.key, reg.module}
         pairs = [
-            [f"^({'|'.join(sorted(keys))})$", f"^can_({'|'.join(acts)})$"]
+            [view, f"^can_({'|'.join(acts)})$"]
             for acts, keys in sorted(by_actions.items())
+            for view in _alternations(keys)
         ]
         for page, groups in EXTRA_PAGES.items():
             if any(_has_group(key, g) for g in groups):
                 pairs.append([f"^{page}$", "^can_read$"])
                 menus.add(page)
-        if menus:
-            pairs.append([f"^({'|'.join(sorted(menus))})$", "^menu_access$"])
+        pairs += [[view, "^menu_access$"] for view in _alternations(menus)]
         out[name] = pairs + _SELF_SERVICE
+    return out
+
+
+# FAB stores each pattern as an ab_view_menu name: String(250), enforced by PostgreSQL
+PATTERN_LIMIT = 250
+
+
+def _alternations(names, limit: int = PATTERN_LIMIT) -> list[str]:
+    """Anchored patterns ``^(a|b|…)$`` over `names`, each at most `limit` characters."""
+    out, chunk = [], []
+    for n in sorted(names):
+        if chunk and len("^()$") + len("|".join([*chunk, n])) > limit:
+            out.append(f"^({'|'.join(chunk)})$")
+            chunk = []
+        chunk.append(n)
+    if chunk:
+        out.append(f"^({'|'.join(chunk)})$")
     return out
 
 
