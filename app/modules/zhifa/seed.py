@@ -21,7 +21,9 @@ from .models import (AnalysisReport, EnforcementIssue, EnforcementPlan, Enforcem
                      MajorAction, UnitMonthlyReport, VolunteerTeam)
 from .rules import JOINT_START, immediate_deploy_due
 
-STATIONED_UNIT_OF = {"zfdd": "荷花综合执法大队", "aq1": "安信安全生产技术服务有限公司"}
+# the unit of each office login (the stationed-unit and third-party logins' owner path, §9.3)
+STAFF_UNIT = {"dcb": "综合督考办", "djb": "党建工作办公室", "zhzx": "四个平台指挥中心", "mk_jingji": "经济发展办公室",
+              "ck1": "便民服务中心", "zfdd": "荷花综合执法大队", "aq1": "安信安全生产技术服务有限公司"}
 AREAS = ["菜场路沿线", "荷花路与新村路交叉口", "白云小区周边", "春江农贸市场", "花园街夜市", "下街村主干道", "学校周边"]
 PROBLEMS = {
     EF.road_market: ("马路菜场占道摆卖", "早市摊贩沿街摆卖"),
@@ -43,8 +45,8 @@ def _unit(name: str) -> Unit:
 
 
 def link_demo_units() -> None:
-    """The stationed-unit and third-party logins belong to their unit (owner path of §9.3)."""
-    for login, unit_name in STATIONED_UNIT_OF.items():
+    """Office logins belong to their unit; for the stationed-unit login that is its owner path (§9.3)."""
+    for login, unit_name in STAFF_UNIT.items():
         profile = StaffProfile.for_user(_user(login).id)
         if profile is not None and profile.unit_id is None:
             profile.unit_id = _unit(unit_name).id
