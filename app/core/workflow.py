@@ -55,4 +55,4 @@ def apply(reg: Register, item, t: Transition, expected_version: int | None = Non
     except RuleViolation as e:
         writes.rollback()
         raise writes.WriteRefused(e, e.errors) from e
-    return writes.save(reg, item, expected_version=version)
+    return writes.save(reg, item, expected_version=version, need=t.right)

@@ -40,8 +40,11 @@ def run_rules(reg: Register, item) -> list[str]:
     return warnings
 
 
-def save(reg: Register, item, expected_version: int | None = None) -> list[str]:
-    """Validate, scope-check and commit `item`. Returns warnings to show the user."""
+def save(reg: Register, item, expected_version: int | None = None, need: str = "write") -> list[str]:
+    """Validate, scope-check and commit `item`. Returns warnings to show the user.
+
+    `need` is the right the saved row must stay within: "write" for forms and the API,
+    the step's own right ("approve") for a workflow step taken by an R+A role."""
     session = db.session
     try:
         if expected_version is not None and item.version != expected_version:
@@ -49,7 +52,7 @@ def save(reg: Register, item, expected_version: int | None = None) -> list[str]:
         warnings = run_rules(reg, item)
         session.add(item)
         session.flush()
-        if not scope.allows(reg, item, "write"):
+        if not scope.allows(reg, item, need):
             raise WriteRefused(_("You cannot save a record into an organisation unit outside your scope."), {"org_unit": _("Outside your scope.")}, status=403)
         session.commit()
         return warnings
