@@ -88,7 +88,7 @@ def check_safety_inspection(item) -> None:
         on = item.inspected_at.date() if item.inspected_at else clock.today()
         provider = provider_for_unit(p.unit_id if p else None, on)
         if provider is not None:
-            item.provider_id = provider.id
+            item.provider = provider  # the relationship: a blank form field has set it to None
     if item.provider is None and item.provider_id is None:
         raise RuleViolation(_("Choose the safety service provider."), field="provider")
     org = item.org_unit if item.org_unit is not None else (

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -79,6 +80,7 @@ def _cells(rank: int, r: CommunityRow) -> list:
 
 
 class SafetySummaryView(BaseView):
+    template_folder = os.path.join(os.path.dirname(__file__), "templates")
     route_base = "/safety_summary"
     class_permission_name = "safety_summary"
     method_permission_name = {"index": "read", "export_xlsx": "read"}

@@ -38,8 +38,16 @@ LEVEL_POST = {ActionLevel.national: Position.party_secretary, ActionLevel.provin
 def street_id() -> int:
     from app.org.models import OrgUnit
 
-    return db.session.execute(sa.select(OrgUnit.id).where(
-        OrgUnit.unit_type == OrgUnitType.street, OrgUnit.is_deleted.is_(False)).order_by(OrgUnit.id)).scalars().first()
+    with db.session.no_autoflush:  # called from rules, while the new row is still being built
+        return db.session.execute(sa.select(OrgUnit.id).where(
+            OrgUnit.unit_type == OrgUnitType.street, OrgUnit.is_deleted.is_(False)).order_by(OrgUnit.id)
+        ).scalars().first()
+
+
+def _get(kind: str, pk: int):
+    from app.org.models import AppUser, Unit
+
+    return db.session.get(Unit if kind == "unit" else AppUser, pk)
 
 
 def at_street(item) -> None:
@@ -80,10 +88,11 @@ def check_unit_monthly_report(item) -> None:
     if item.month is not None:
         item.month = month_start(item.month)
     p = scope.principal()
+    # set the relationships, not the ids: a form that left them blank has set them to None
     if item.unit_id is None and item.unit is None and p is not None and p.unit_id:
-        item.unit_id = p.unit_id
+        item.unit = _get("unit", p.unit_id)
     if item.submitted_by_id is None and item.submitted_by is None and p is not None:
-        item.submitted_by_id = p.user_id
+        item.submitted_by = _get("user", p.user_id)
     if item.submitted_at is None:
         item.submitted_at = clock.now()
 
@@ -93,7 +102,7 @@ def check_enforcement_issue(item) -> None:
     if item.unit_id is None and item.unit is None:
         p = scope.principal()
         if p is not None and p.unit_id:
-            item.unit_id = p.unit_id
+            item.unit = _get("unit", p.unit_id)
     if item.status in (IssueStatus.resolved, IssueStatus.closed) and not (item.resolution or "").strip():
         raise RuleViolation(_("Say how the problem was resolved before marking it resolved or closed."),
                             field="resolution")
