@@ -304,3 +304,15 @@ def test_major_action_steps_by_its_lead(db, app, clients, frozen):
     assert clients("fgfsj").api("POST", url + "start_action", json={"version": 2}).status_code == 200
     r = clients("fgfsj").api("POST", url + "finish_action", json={"version": 3})
     assert r.status_code == 422 and "result" in r.get_json()["errors"]
+
+
+def test_cli_plans_the_tuesday_series_once(db, app):
+    runner = app.test_cli_runner()
+    r = runner.invoke(args=["zhifa-plan-tuesdays", "--start", "2028-02-01", "--weeks", "3"])
+    assert r.exit_code == 0 and "planned: 3" in r.output, r.output
+    rows = db.session.execute(sa.select(JointEnforcement).where(
+        JointEnforcement.action_date.between(dt.date(2028, 2, 1), dt.date(2028, 2, 21)))).scalars().all()
+    assert sorted(a.action_date for a in rows) == [dt.date(2028, 2, 1), dt.date(2028, 2, 8), dt.date(2028, 2, 15)]
+    assert {a.start_time for a in rows} == {dt.time(8, 0)} and {a.lead_leader.username for a in rows} == {"fgfsj"}
+    r = runner.invoke(args=["zhifa-plan-tuesdays", "--start", "2028-02-01", "--weeks", "3"])
+    assert "planned: 0" in r.output
