@@ -316,3 +316,9 @@ def test_cli_plans_the_tuesday_series_once(db, app):
     assert {a.start_time for a in rows} == {dt.time(8, 0)} and {a.lead_leader.username for a in rows} == {"fgfsj"}
     r = runner.invoke(args=["zhifa-plan-tuesdays", "--start", "2028-02-01", "--weeks", "3"])
     assert "planned: 0" in r.output
+
+
+def test_joint_action_needs_a_focus(db, clients):
+    r = clients("mk_zhifa").api("POST", "/api/v1/joint_enforcement/", json={
+        "action_date": "2027-02-02", "start_time": "08:00", "lead_leader": f.user("fgfsj").id, "areas": "无重点测试"})
+    assert r.status_code == 422 and "focus" in r.get_json()["errors"]

@@ -250,6 +250,8 @@ def check_joint_enforcement(item) -> list[str]:
     at_street(item)
     if item.start_time is None:
         item.start_time = JOINT_START
+    if not item.focus:
+        raise RuleViolation(_("Choose at least one focus of the action."), field="focus")
     if item.status == JointStatus.cancelled and not (item.cancel_reason or "").strip():
         raise RuleViolation(_("Give the reason for cancelling the action."), field="cancel_reason")
     if item.status == JointStatus.done and not (item.summary or "").strip():
