@@ -318,7 +318,13 @@ def test_cli_plans_the_tuesday_series_once(db, app):
     assert "planned: 0" in r.output
 
 
-def test_joint_action_needs_a_focus(db, clients):
+def test_joint_action_without_focus_is_flagged(db, clients):
+    data = {"action_date": "2027-02-02", "start_time": "08:00", "lead_leader": str(f.user("fgfsj").id),
+            "areas": "无重点测试"}
+    page = text(clients("mk_zhifa").post_form("/joint_enforcement/add", data, follow_redirects=True))
+    assert "请至少选择一项整治重点" in page
     r = clients("mk_zhifa").api("POST", "/api/v1/joint_enforcement/", json={
-        "action_date": "2027-02-02", "start_time": "08:00", "lead_leader": f.user("fgfsj").id, "areas": "无重点测试"})
-    assert r.status_code == 422 and "focus" in r.get_json()["errors"]
+        "action_date": "2027-02-09", "lead_leader": f.user("fgfsj").id, "areas": "API测试"})
+    assert r.status_code == 201, r.get_json()
+    row = db.session.get(JointEnforcement, r.get_json()["id"])
+    assert row.start_time == dt.time(8, 0) and row.status == JointStatus.planned

@@ -250,8 +250,6 @@ def check_joint_enforcement(item) -> list[str]:
     at_street(item)
     if item.start_time is None:
         item.start_time = JOINT_START
-    if not item.focus:
-        raise RuleViolation(_("Choose at least one focus of the action."), field="focus")
     if item.status == JointStatus.cancelled and not (item.cancel_reason or "").strip():
         raise RuleViolation(_("Give the reason for cancelling the action."), field="cancel_reason")
     if item.status == JointStatus.done and not (item.summary or "").strip():
@@ -261,7 +259,8 @@ def check_joint_enforcement(item) -> list[str]:
     lead = item.lead_leader
     if lead is None and item.lead_leader_id is not None:
         lead = item.lead_leader_id
-    warnings = []
+    # a warning, not an error: the REST API does not carry enum-set fields (core/views.py)
+    warnings = [] if item.focus else [_("Choose at least one focus of the action.")]
     if item.status != JointStatus.cancelled:
         warnings += formation_warnings(lead, item.stationed_units, item.volunteer_teams)
     if item.action_date is not None and item.action_date.weekday() != TUESDAY:
