@@ -1,5 +1,4 @@
 """Registers of 大经济 (domain §7). One line each: the rest is generated."""
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.core import permissions, registry
