@@ -18,7 +18,7 @@ def assess_month(month: str) -> list:
     if not rules.MONTH_RE.match(month):
         raise click.BadParameter("YYYY-MM")
     first, nxt = rules.month_bounds(month)
-    runner_ids = db.session.execute(sa.select(sa.distinct(ErrandRequest.runner_id)).where(
+    runner_ids = db.session.execute(sa.select(ErrandRequest.runner_id).distinct().where(
         ErrandRequest.is_deleted.is_(False), ErrandRequest.runner_id.is_not(None),
         ErrandRequest.status.in_([ErrandStatus.done, ErrandStatus.delivered]),
         ErrandRequest.done_at >= first, ErrandRequest.done_at < nxt)).scalars().all()
