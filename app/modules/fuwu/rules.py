@@ -158,7 +158,9 @@ def issue_effect(c, _p) -> None:
 
 def check_window_post(wp) -> None:
     check_order(wp, "from_date", "to_date", _("The end date cannot be before the start date."))
-    if wp.covers_id is not None and wp.covers_id == wp.staff_id:
+    covers = wp.covers.id if wp.covers is not None else wp.covers_id
+    staff = wp.staff.id if wp.staff is not None else wp.staff_id
+    if covers is not None and covers == staff:
         raise RuleViolation(_("A post cannot cover itself."), field="covers")
 
 
