@@ -48,7 +48,7 @@ def export_response(view) -> Response:
     sheet.write_row(0, 0, [str(view.label_columns.get(c, c)) for c in columns], header)
     # 2.0-style execution: the legacy Query forces unique(), which yield_per refuses
     rows = datamodel.session.execute(query.statement.execution_options(yield_per=2000)).scalars()
-    clear = pii.sees_clear(reg)
+    clear = None if pii.per_row(reg) else pii.sees_clear(reg)  # None: decided per row
     for r, item in enumerate(rows, start=1):
         for c, col in enumerate(columns):
             value = _cell(pii.value(reg, item, col, clear))
