@@ -136,6 +136,24 @@ def test_applicant_phone_masked_except_for_the_runner(db, clients):
         assert "13955556666" not in text(clients(login).get("/errand_request/list/"))
     assert clients("gg1").api("GET", f"/api/v1/errand_request/{r.id}").get_json()["result"]["applicant_phone"] == "13955556666"
     assert "13955556666" in text(clients("gg1").get(f"/errand_request/show/{r.id}"))
+    # ... only for the requests the runner claimed: an unclaimed one in the community stays masked
+    u = h.errand("荷花社区", applicant_phone="13944443333")
+    gg1 = clients("gg1")
+    assert gg1.api("GET", f"/api/v1/errand_request/{u.id}").get_json()["result"]["applicant_phone"] == "139****3333"
+    page = text(gg1.get(f"/errand_request/show/{u.id}"))
+    assert "139****3333" in page and "13944443333" not in page
+    body = gg1.api("GET", "/api/v1/errand_request/?q=(page_size:100,order_column:id,order_direction:desc)").get_json()
+    phones = dict(zip(body["ids"], (row["applicant_phone"] for row in body["result"])))
+    assert phones[u.id] == "139****3333" and phones[r.id] == "13955556666"
+    sheet = openpyxl.load_workbook(io.BytesIO(gg1.get("/errand_request/export_xlsx/").data), read_only=True).active
+    cells = {c for row in sheet.iter_rows(values_only=True) for c in row}
+    assert "13955556666" in cells and "13944443333" not in cells and "139****3333" in cells
+    # and the audit log names only the rows seen clear
+    from app.common.models import AuditLog
+    import json
+    last = db.session.execute(sa.select(AuditLog).where(AuditLog.action == "view_pii", AuditLog.user_id == f.user("gg1").id)
+                              .order_by(AuditLog.id.desc())).scalars().first()
+    assert u.id not in json.loads(last.diff)["rows"]
 
 
 def test_assessment_figures_are_computed_from_the_month_requests(db, clients):

@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from app.core import pii
 from app.modules.fuwu.enums import CaseStatus, MaterialCheck, PostType
 from app.modules.fuwu.models import ServiceCase, ServiceMatter, ServicePledge, ServiceRuleDoc, ServiceWindow, WindowPost
-from app.modules.fuwu.views import staffing
 
 from .. import factories as f
 from ..conftest import ids_in_api, text
@@ -162,6 +161,8 @@ def test_staffing_counts_current_posts_against_targets(app, db):
 
 def _staffing(app, on):
     from flask import g
+
+    from app.modules.fuwu.views import staffing  # not at import time: the registry loads in menu order
 
     from app.core import scope
     with app.test_request_context():

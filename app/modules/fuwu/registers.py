@@ -49,7 +49,7 @@ registry.add(
              order=("received_at", "desc"), anchor="grid",
              labels={"org_unit": "fld_errand_request__community"},
              owner=lambda p: ErrandRequest.runner_id == p.user_id,
-             pii=PII, pii_roles=("errand_runner",),
+             pii=PII, pii_roles=("errand_runner",), pii_row=lambda item, p: item.runner_id == p.user_id,
              rules=(rules.check_errand_request,), icon="fa-bicycle",
              transitions=(
                  Transition("claim", _l("Claim"), (ES.received,), ES.claimed, right="approve",
