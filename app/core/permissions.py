@@ -176,16 +176,34 @@ def fab_roles() -> dict[str, list[list[str]]]:
             if reg.menu:
                 menus |= {reg.key, reg.module}
         pairs = [
-            [f"^({'|'.join(sorted(keys))})$", f"^can_({'|'.join(acts)})$"]
+            [pattern, f"^can_({'|'.join(acts)})$"]
             for acts, keys in sorted(by_actions.items())
+            for pattern in _alternations(sorted(keys))
         ]
         for page, groups in EXTRA_PAGES.items():
             if any(_has_group(key, g) for g in groups):
                 pairs.append([f"^{page}$", "^can_read$"])
                 menus.add(page)
-        if menus:
-            pairs.append([f"^({'|'.join(sorted(menus))})$", "^menu_access$"])
+        pairs.extend([pattern, "^menu_access$"] for pattern in _alternations(sorted(menus)))
         out[name] = pairs + _SELF_SERVICE
+    return out
+
+
+# FAB stores each pattern as a literal ab_view_menu.name: VARCHAR(250) (PostgreSQL enforces it)
+PATTERN_MAX = 240
+
+
+def _alternations(names: list[str]) -> list[str]:
+    """``^(a|b|…)$`` patterns matching exactly `names`, each short enough to be stored by FAB."""
+    out: list[str] = []
+    chunk: list[str] = []
+    for name in names:
+        if chunk and len("^()$") + len("|".join([*chunk, name])) > PATTERN_MAX:
+            out.append(f"^({'|'.join(chunk)})$")
+            chunk = []
+        chunk.append(name)
+    if chunk:
+        out.append(f"^({'|'.join(chunk)})$")
     return out
 
 
