@@ -19,11 +19,33 @@ def mask(value, kind: str) -> str:
     return "****"
 
 
-def sees_clear(reg: Register) -> bool:
+def sees_clear(reg: Register, item=None) -> bool:
+    """Does the current user see personal data clear — on the register, or on `item` when the
+    register limits its pii_roles to some rows (Register.pii_row, e.g. the requests one runs)?"""
     p = scope.principal()
     if p is None:
         return True  # CLI, seed scripts
-    return bool(set(p.role_keys) & set(reg.pii_roles))
+    if not set(p.role_keys) & set(reg.pii_roles):
+        return False
+    return reg.pii_row is None or item is None or bool(reg.pii_row(item, p))
+
+
+def per_row(reg: Register) -> bool:
+    """True when the answer of sees_clear depends on the row."""
+    return reg.pii_row is not None
+
+
+def clear_ids(reg: Register, ids) -> set:
+    """The ids among `ids` whose personal data the current user sees clear."""
+    ids = [i for i in ids if i is not None]
+    if not ids or not sees_clear(reg):
+        return set()
+    if not per_row(reg) or scope.principal() is None:
+        return set(ids)
+    from app.extensions import db
+
+    rows = db.session.query(reg.model).filter(reg.model.id.in_(ids)).all()
+    return {r.id for r in rows if sees_clear(reg, r)}
 
 
 def value(reg: Register, item, column: str, clear: bool | None = None):
@@ -31,7 +53,7 @@ def value(reg: Register, item, column: str, clear: bool | None = None):
     if column not in reg.pii:
         return raw
     if clear is None:
-        clear = sees_clear(reg)
+        clear = sees_clear(reg, item)
     return raw if clear else mask(raw, reg.pii[column])
 
 
@@ -46,4 +68,8 @@ def log_clear_view(reg: Register, row_ids) -> None:
     """Record that the current user saw these rows' personal data unmasked."""
     p = scope.principal()
     if reg.pii and p is not None and sees_clear(reg):
-        audit.log_event("view_pii", p.user_id, {"register": reg.key, "rows": list(row_ids)[:200]})
+        row_ids = list(row_ids)
+        clear = clear_ids(reg, row_ids) if per_row(reg) else set(row_ids)
+        rows = [i for i in row_ids if i in clear]
+        if rows:
+            audit.log_event("view_pii", p.user_id, {"register": reg.key, "rows": rows[:200]})

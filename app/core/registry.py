@@ -62,6 +62,7 @@ class Register:
     time_rules: Sequence[Any] = ()  # timerules.TimeRule: deadlines the escalation list and sweep read
     pii: dict = field(default_factory=dict)  # column → "phone" | "id_no" | "name": masked (core/pii.py)
     pii_roles: Sequence[str] = ()  # role keys that handle these people and see the data unmasked
+    pii_row: Callable[[Any, Any], bool] | None = None  # (item, principal): does a pii_role see this row clear?
     view_mixin: type | None = None  # hand-written extras: actions, custom pages
     api_mixin: type | None = None
     labels: dict = field(default_factory=dict)  # column → catalog key, where the glossary names it otherwise

@@ -249,17 +249,18 @@ class ScopedModelRestApi(ModelRestApi):
     # personal data in API answers: masked unless the role handles these people (then audited)
     def pre_get(self, data):
         if self.register.pii:
-            if pii.sees_clear(self.register):
+            if data.get("id") in pii.clear_ids(self.register, [data.get("id")]):
                 pii.log_clear_view(self.register, [data.get("id")])
             else:
                 pii.mask_dict(self.register, data.get(API_RESULT_RES_KEY, {}))
 
     def pre_get_list(self, data):
         if self.register.pii:
-            if pii.sees_clear(self.register):
-                pii.log_clear_view(self.register, data.get("ids", []))
-            else:
-                for row in data.get(API_RESULT_RES_KEY, []):
+            ids = data.get("ids", [])
+            clear = pii.clear_ids(self.register, ids)
+            pii.log_clear_view(self.register, [i for i in ids if i in clear])
+            for row_id, row in zip(ids, data.get(API_RESULT_RES_KEY, [])):
+                if row_id not in clear:
                     pii.mask_dict(self.register, row)
 
     def _refused(self, refusal: writes.WriteRefused):
