@@ -183,7 +183,7 @@ def xlsx_response(stem, columns: Sequence[Col], rows: Iterable | Callable[[], It
         "X-Content-Type-Options": "nosniff"})
 
 
-def _attr(reg, item, column: str, clear: bool):
+def _attr(reg, item, column: str, clear: bool | None):
     """A list column's value: masked personal data, dotted paths, model methods (as FAB lists them)."""
     if "." not in column:
         value = pii.value(reg, item, column, clear)
@@ -197,7 +197,7 @@ def _attr(reg, item, column: str, clear: bool):
 def register_columns(view, columns: Sequence[str]) -> list[Col]:
     """Col specs for a register view's columns: its labels, kinds from the model, pii masking."""
     reg = view.register
-    clear = pii.sees_clear(reg)
+    clear = None if pii.per_row(reg) else pii.sees_clear(reg)  # None: decided per row
     model = reg.model
     out = []
     for col in columns:

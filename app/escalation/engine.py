@@ -1,7 +1,7 @@
 """The escalation engine: what is due now (on demand) and the sweep that records it.
 
 It knows no register by name: every register declares its TimeRule objects and
-app.core.timerules.collect() runs them. A Due whose row_id is 0 or negative stands
+app.core.timerules.collect() runs them. A Due whose row_id is None stands
 for a row that is missing (e.g. a monthly list not made yet): it links to the list page.
 """
 from __future__ import annotations
@@ -54,7 +54,7 @@ class Entry:
 
     @property
     def url(self) -> str:
-        if self.due.row_id > 0 and self.register.views:
+        if self.due.row_id is not None and self.due.row_id > 0 and self.register.views:
             return f"/{self.register.key}/show/{self.due.row_id}"
         return self.register.list_url
 
@@ -88,7 +88,7 @@ def due_now(now: dt.datetime | None = None) -> list[Entry]:
     pairs = timerules.collect(now)
     by_reg: dict[str, list] = {}
     for reg, due in pairs:
-        by_reg.setdefault(reg.key, []).append(due.row_id)
+        by_reg.setdefault(reg.key, []).append(due.row_key)
     orgs = {key: _row_org_units(registry.get(key), ids) for key, ids in by_reg.items()}
     owner_ids = {d.owner_id for _r, d in pairs if d.owner_id}
     owners = {u.id: u for u in db.session.execute(sa.select(AppUser).where(AppUser.id.in_(owner_ids))).scalars()} \
@@ -96,7 +96,7 @@ def due_now(now: dt.datetime | None = None) -> list[Entry]:
     street = None
     out = []
     for reg, due in pairs:
-        org = orgs[reg.key].get(due.row_id)
+        org = orgs[reg.key].get(due.row_key)
         if org is None:
             street = street or _street()
             org = street
@@ -117,17 +117,17 @@ def sweep(now: dt.datetime | None = None) -> dict[str, int]:
     street = _street()
     orgs = {}
     for reg in {r for r, _d in pairs}:
-        orgs[reg.key] = {i: o.id for i, o in _row_org_units(reg, [d.row_id for r, d in pairs if r is reg]).items()}
+        orgs[reg.key] = {i: o.id for i, o in _row_org_units(reg, [d.row_key for r, d in pairs if r is reg]).items()}
     rows = []
     current = set()
     for reg, due in pairs:
         stage = timerules.stage_of(due, now)
-        current.add((reg.key, due.row_id, due.rule))
+        current.add((reg.key, due.row_key, due.rule))
         rows.append({
-            "register_key": reg.key, "row_id": due.row_id, "rule_code": due.rule,
+            "register_key": reg.key, "row_id": due.row_key, "rule_code": due.rule,
             "stage": EscalationStage[stage], "due_at": due.due_at, "raised_at": now,
             "responsible_person_id": due.owner_id, "title": (due.title or "")[:300],
-            "org_unit_id": orgs[reg.key].get(due.row_id, street.id if street else None),
+            "org_unit_id": orgs[reg.key].get(due.row_key, street.id if street else None),
             "created_at": now, "updated_at": now, "version": 1, "is_deleted": False,
         })
     inserted = 0

@@ -1,7 +1,7 @@
 """dangjian
 
 Revision ID: dangjian_0001
-Revises: c8140b5427d4
+Revises: calendar_0001
 Create Date: 2026-11-27 04:09:42.919383
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'dangjian_0001'
-down_revision = 'c8140b5427d4'
+down_revision = 'calendar_0001'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """xietiao
 
 Revision ID: xietiao_0001
-Revises: c8140b5427d4
+Revises: dangjian_0001
 Create Date: 2026-11-27 04:09:40.486023
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'xietiao_0001'
-down_revision = 'c8140b5427d4'
+down_revision = 'dangjian_0001'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """zhifa jingji
 
 Revision ID: zhifa_0001
-Revises: c8140b5427d4
+Revises: zhili_0001
 Create Date: 2026-11-27 04:11:42.294217
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'zhifa_0001'
-down_revision = 'c8140b5427d4'
+down_revision = 'zhili_0001'
 branch_labels = None
 depends_on = None
 

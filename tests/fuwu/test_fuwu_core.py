@@ -13,7 +13,7 @@ def test_every_fab_pattern_fits_fabs_view_menu_column(app):
 def test_split_patterns_match_exactly_the_names():
     names = [f"register_number_{i:03d}" for i in range(40)]
     patterns = permissions._alternations(names)
-    assert len(patterns) > 1 and all(len(p) <= permissions.PATTERN_MAX for p in patterns)
+    assert len(patterns) > 1 and all(len(p) <= permissions.PATTERN_LIMIT for p in patterns)
     for name in names + ["register_number_999", "register_number_00"]:
         hits = sum(bool(re.match(p, name)) for p in patterns)
         assert hits == (1 if name in names else 0)

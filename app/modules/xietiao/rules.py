@@ -224,7 +224,7 @@ def supervision_list_dues(now: dt.datetime) -> Iterable[Due]:
         sl = lists.get(month)
         if (sl is None or sl.status == LS.draft) and due_window(due, now):
             title = sl.title if sl else _("Monthly supervision list %(month)s (not made yet)", month=f"{month:%Y-%m}")
-            yield Due("TR-16", sl.id if sl else missing_row_id(month), due, title, sl.made_by_id if sl else None)
+            yield Due("TR-16", sl.id if sl else None, due, title, sl.made_by_id if sl else None)
     for sl in lists.values():
         if sl.status == LS.published:
             continue
