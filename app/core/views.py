@@ -282,12 +282,6 @@ class ScopedModelRestApi(ModelRestApi):
             return self._refused(refusal)
         return self.response(201, result=self.add_model_schema.dump(item, many=False), id=item.id)
 
-    def _merge_update_item(self, model_item, data):
-        # FAB's schema gives nullable enum columns an Enum field that refuses None, so a PUT on a row
-        # with an empty optional enum failed: merge only the row's set values, keep what was sent
-        merged = super()._merge_update_item(model_item, dict(data))
-        return {k: v for k, v in merged.items() if v is not None or k in data}
-
     def put_headless(self, pk):
         if not request.is_json:
             return self.response_400(message="Request is not JSON")
