@@ -177,7 +177,7 @@ def deadlines(start: dt.date, end: dt.date, now: dt.datetime) -> list[Occurrence
             out.append(Occurrence(
                 day=day, start=due.due_at, title=due.title, kind="deadline",
                 status="missed" if due.due_at < now else "open",
-                url=f"/{reg.key}/show/{due.row_id}" if reg.views else None,
+                url=(f"/{reg.key}/show/{due.row_id}" if due.row_id is not None else reg.list_url) if reg.views else None,
                 extra={"rule": due.rule, "rule_label": str(labels.get(due.rule, due.rule)), "register": reg.name}))
     return out
 

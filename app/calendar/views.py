@@ -143,7 +143,7 @@ class CalendarView(BaseView):
 
 
 STATUS_TEXT = {"held": "已召开", "planned": "计划", "postponed": "延期", "cancelled": "取消", "missed": "未召开",
-               "open": "待召开"}
+               "open": "待召开"}  # the .ics feed is in the office's language (zh_CN) whatever the client
 
 
 def to_ics(items, host: str) -> bytes:
