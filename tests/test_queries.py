@@ -1,21 +1,7 @@
 """The number of SQL queries per list page does not grow with the page size."""
 import pytest
-from sqlalchemy import event
 
-
-class QueryCounter:
-    def __init__(self, engine):
-        self.engine, self.count = engine, 0
-
-    def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._inc)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(self.engine, "before_cursor_execute", self._inc)
-
-    def _inc(self, *args):
-        self.count += 1
+from .sqlcount import QueryCounter
 
 
 @pytest.mark.parametrize("key,view", [("meeting", "MeetingView"), ("work_item", "WorkItemView"),

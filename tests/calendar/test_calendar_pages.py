@@ -6,7 +6,6 @@ from urllib.parse import unquote
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from app.common.enums import MeetingStatus, MeetingType, WorkItemKind, WorkItemStatus
 from app.common.models import Meeting, ScheduleRule, WorkItem
@@ -15,6 +14,7 @@ from app.org.enums import Module
 
 from .. import factories as f
 from ..conftest import text
+from ..sqlcount import QueryCounter
 
 MONTH = "/calendar/month/?year=2027&month=3"
 
@@ -144,19 +144,6 @@ def test_calendar_needs_a_login_and_a_reader(db, clients):
     assert clients("wg1").get("/calendar/month/").status_code == 200
 
 
-class QueryCounter:
-    def __init__(self, engine):
-        self.engine, self.count = engine, 0
-
-    def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._inc)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(self.engine, "before_cursor_execute", self._inc)
-
-    def _inc(self, *args):
-        self.count += 1
 
 
 def test_month_view_queries_do_not_grow_with_the_number_of_meetings(db, clients, frozen, rule):

@@ -19,7 +19,7 @@ from app.core.timerules import Due
 from app.extensions import db
 from app.org.enums import OrgUnitType, Position
 
-from .enums import (RR_PASS, RR_REJECT, RR_RETURN, FundEntryType, FundPurpose, IssueStatus, MilestoneStatus,
+from .enums import (RR_PASS, RR_REJECT, RR_RETURN, FundEntryType, IssueStatus, MilestoneStatus,
                     ProjectStatus as PS, ReviewRound, ServiceItemStatus, ThemeStatus, VolunteerStatus)
 
 CENT = Decimal("0.01")

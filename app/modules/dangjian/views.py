@@ -11,18 +11,12 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from app.core import clock, registry, scope
+from app.core.pages import year_arg
 from app.extensions import db
 
 from . import rules
 from .enums import ProjectStatus as PS
 from .models import PartyProject, PartyProjectReview
-
-
-def _year() -> int:
-    try:
-        return int(request.args.get("year", ""))
-    except ValueError:
-        return clock.today().year
 
 
 def _scoped(key: str, need: str = "read"):
@@ -42,7 +36,7 @@ class ProjectBoardView(BaseView):
     @expose("/board/")
     @has_access
     def board(self):
-        year = _year()
+        year = year_arg()
         q = _where(sa.select(PartyProject).where(PartyProject.is_deleted.is_(False), PartyProject.year == year),
                    _scoped("party_project"))
         projects = list(db.session.execute(q.order_by(PartyProject.org_unit_id, PartyProject.id)).scalars())

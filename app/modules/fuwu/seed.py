@@ -49,7 +49,7 @@ def _user(login):
 def seed_demo(fake, rnd) -> str:
     if db.session.execute(sa.select(ServiceMatter.id).limit(1)).first() is not None:
         return "大服务: already there"
-    from app.seed import communities, grids_of, street
+    from app.seed import street
 
     root, now, today = street(), clock.now(), clock.today()
     units = {u.name: u for u in db.session.execute(sa.select(Unit)).scalars()}

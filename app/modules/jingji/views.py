@@ -8,12 +8,13 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 import xlsxwriter
-from flask import request, send_file
+from flask import send_file
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.core import clock, registry, scope
+from app.core.pages import year_arg
 from app.extensions import db
 from app.org.models import COMMUNITY_TYPES, OrgUnit
 
@@ -86,16 +87,10 @@ class SafetySummaryView(BaseView):
     method_permission_name = {"index": "read", "export_xlsx": "read"}
     default_view = "index"
 
-    def _year(self) -> int:
-        try:
-            return int(request.args.get("year", ""))
-        except ValueError:
-            return clock.today().year
-
     @expose("/")
     @has_access
     def index(self):
-        year = self._year()
+        year = year_arg()
         rows = summary(year, clock.today())
         return self.render_template("jingji/safety_summary.html", year=year, columns=COLUMNS,
                                     table=[_cells(i, r) for i, r in enumerate(rows, start=1)],
@@ -104,7 +99,7 @@ class SafetySummaryView(BaseView):
     @expose("/export_xlsx/")
     @has_access
     def export_xlsx(self):
-        year = self._year()
+        year = year_arg()
         buf = io.BytesIO()
         book = xlsxwriter.Workbook(buf, {"in_memory": True})
         sheet = book.add_worksheet(str(year))

@@ -8,7 +8,6 @@ import datetime as dt
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.core import clock, scope

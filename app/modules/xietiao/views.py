@@ -12,9 +12,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.core import clock, registry, workflow, writes
+from app.core.pages import year_arg
 
 from . import reports, workflow as wf
-from .models import SupervisionItem, SupervisionList, TypicalCase
+from .models import SupervisionItem, SupervisionList
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -167,16 +168,10 @@ class TypicalSummaryView(BaseView):
     method_permission_name = {"index": "read", "xlsx": "read"}
     default_view = "index"
 
-    def _year(self) -> int:
-        try:
-            return int(request.args.get("year", ""))
-        except ValueError:
-            return clock.today().year
-
     @expose("/")
     @has_access
     def index(self):
-        year = self._year()
+        year = year_arg()
         cases, people, units = reports.year_summary(year)
         return self.render_template("xietiao/typical_summary.html", title=_l("Ten rules: year-end table"),
                                     year=year, cases=cases, people=people, units=units, notice_kind=wf.notice_kind)
@@ -184,7 +179,7 @@ class TypicalSummaryView(BaseView):
     @expose("/xlsx")
     @has_access
     def xlsx(self):
-        year = self._year()
+        year = year_arg()
         cases, people, units = reports.year_summary(year)
 
         def fill(book):
