@@ -70,6 +70,11 @@ class Config:
         ".txt": "text/plain",
     }
 
+    # Redis (optional): when REDIS_URL is set, rate-limit counters, the cache and the job queue live
+    # there, shared by every process; without it everything works in one process (embedded default).
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+
     # Lists
     FAB_API_MAX_PAGE_SIZE = 100
     PAGE_SIZE = 25
