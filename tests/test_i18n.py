@@ -32,15 +32,16 @@ def test_every_generated_label_has_a_zh_translation(app):
     assert not missing, f"no zh_CN entry for: {missing}"
 
 
-def test_every_app_msgid_has_a_zh_translation(app):
+@pytest.mark.parametrize("locale", ["zh", "zh_Hant_TW", "en"])
+def test_every_app_msgid_is_translated(app, locale):
     from babel.messages.pofile import read_po
 
     from tools.catalogs import ROOT, extracted
 
-    with (ROOT / "translations/zh/LC_MESSAGES/messages.po").open("rb") as fh:
+    with (ROOT / f"translations/{locale}/LC_MESSAGES/messages.po").open("rb") as fh:
         catalog = read_po(fh)
     missing = [m for m in extracted() if m not in catalog or not catalog[m].string]
-    assert not missing, f"untranslated in zh: {missing}"
+    assert not missing, f"untranslated in {locale}: {missing}"
 
 
 def test_pages_are_in_simplified_chinese_by_default(clients):
