@@ -9,62 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-import holidays as holidays_lib
-import sqlalchemy as sa
 from dateutil.rrule import MONTHLY, WEEKLY, rrulestr
+
+from app.core.workdays import WorkDays
 
 TUESDAY = 1
 ANCHOR = dt.date(2024, 1, 1)  # a Monday: dtstart of every rule (RRULEs here always name their days)
-
-
-class WorkDays:
-    """Working days of mainland China: the `holidays` package (statutory holidays and 调休
-    working days), overridden by the work_calendar register's rows."""
-
-    def __init__(self, overrides: dict[dt.date, tuple[bool, str | None]] | None = None, years=None):
-        self.overrides = overrides or {}
-        self.cn = holidays_lib.country_holidays("CN", years=years, language="zh_CN")
-
-    @classmethod
-    def load(cls, start: dt.date, end: dt.date) -> "WorkDays":
-        """One query for the local overrides of [start - 40 days, end + 40 days]."""
-        from app.common.models import WorkCalendar
-        from app.extensions import db
-
-        lo, hi = start - dt.timedelta(days=40), end + dt.timedelta(days=40)
-        rows = db.session.execute(sa.select(WorkCalendar.day, WorkCalendar.is_working_day, WorkCalendar.name)
-                                  .where(WorkCalendar.is_deleted.is_(False), WorkCalendar.day.between(lo, hi)))
-        return cls({r.day: (bool(r.is_working_day), r.name) for r in rows}, years=range(lo.year, hi.year + 1))
-
-    def is_working(self, day: dt.date) -> bool:
-        if day in self.overrides:
-            return self.overrides[day][0]
-        return self.cn.is_working_day(day)
-
-    def label(self, day: dt.date) -> str | None:
-        """Holiday name, or 调休上班 for a swapped working weekend day; None for an ordinary day."""
-        if day in self.overrides:
-            working, name = self.overrides[day]
-            if name:
-                return name
-            return None if working == (day.weekday() < 5) else ("调休上班" if working else "休息日")
-        name = self.cn.get(day)
-        if name:
-            return name
-        if day.weekday() >= 5 and self.is_working(day):
-            return "调休上班"
-        return None
-
-    def is_holiday(self, day: dt.date) -> bool:
-        """A statutory holiday or day off that is not an ordinary weekend."""
-        return not self.is_working(day) and (day.weekday() < 5 or self.label(day) is not None)
-
-    def next_working(self, day: dt.date, limit: int = 31) -> dt.date | None:
-        for i in range(limit):
-            d = day + dt.timedelta(days=i)
-            if self.is_working(d):
-                return d
-        return None
 
 
 def parse_rule(text: str, start_time: dt.time | None = None):

@@ -16,6 +16,7 @@ from sqlalchemy import inspect
 from app.core import clock
 from app.core.rules import RuleViolation
 from app.core.timerules import Due
+from app.core.workdays import WorkDays, add_working_days, is_working_day, working_days_of_month  # noqa: F401
 from app.extensions import db
 
 from .enums import AssignmentStatus as AS
@@ -43,19 +44,6 @@ def add_months(day: dt.date, n: int) -> dt.date:
     return dt.date(day.year + m // 12, m % 12 + 1, 1)
 
 
-def is_working_day(day: dt.date, overrides: Mapping[dt.date, bool]) -> bool:
-    """Weekdays work, weekends rest, unless the work calendar says otherwise (holidays, 调休)."""
-    if day in overrides:
-        return overrides[day]
-    return day.weekday() < 5
-
-
-def working_days_of_month(month: dt.date, overrides: Mapping[dt.date, bool]) -> list[dt.date]:
-    first, last = month_start(month), month_end(month)
-    days = (first + dt.timedelta(days=i) for i in range((last - first).days + 1))
-    return [d for d in days if is_working_day(d, overrides)]
-
-
 def nth_working_day(month: dt.date, n: int, overrides: Mapping[dt.date, bool]) -> dt.date:
     days = working_days_of_month(month, overrides)
     return days[min(n, len(days)) - 1] if days else month_end(month)
@@ -64,14 +52,6 @@ def nth_working_day(month: dt.date, n: int, overrides: Mapping[dt.date, bool]) -
 def last_working_day(month: dt.date, overrides: Mapping[dt.date, bool]) -> dt.date:
     days = working_days_of_month(month, overrides)
     return days[-1] if days else month_end(month)
-
-
-def add_working_days(day: dt.date, n: int, overrides: Mapping[dt.date, bool]) -> dt.date:
-    while n > 0:
-        day += dt.timedelta(days=1)
-        if is_working_day(day, overrides):
-            n -= 1
-    return day
 
 
 def list_issue_due(month: dt.date, overrides) -> dt.datetime:
@@ -115,13 +95,9 @@ def quarter_end(day: dt.date) -> dt.date:
     return month_end(dt.date(day.year, (day.month - 1) // 3 * 3 + 3, 1))
 
 
-def calendar_overrides() -> dict[dt.date, bool]:
-    """The work_calendar register: holidays (False) and 调休 working days (True)."""
-    from app.common.models import WorkCalendar
-
-    rows = db.session.execute(sa.select(WorkCalendar.day, WorkCalendar.is_working_day)
-                              .where(WorkCalendar.is_deleted.is_(False)))
-    return {r.day: bool(r.is_working_day) for r in rows}
+def calendar_overrides() -> WorkDays:
+    """Working days as the office keeps them (work_calendar over the statutory calendar)."""
+    return WorkDays.load()
 
 
 def missing_row_id(month: dt.date) -> int:

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from app.core import clock
 from app.core.rules import RuleViolation, check_order
 from app.core.timerules import SUPERVISION, Due
+from app.core.workdays import WorkDays, add_working_days, is_working_day  # noqa: F401
 
 from .enums import (
     ActionPhase, ConventionStatus, DeliberationStage as DS, EventStatus, FiveColour, PatrolTarget,
@@ -73,29 +74,9 @@ def _copy_org(child, parent) -> None:
 
 # --------------------------------------------------------------------------- working days
 
-def is_working_day(day: dt.date, overrides: dict[dt.date, bool]) -> bool:
-    if day in overrides:
-        return overrides[day]
-    return day.weekday() < 5
-
-
-def add_working_days(day: dt.date, n: int, overrides: dict[dt.date, bool]) -> dt.date:
-    """The n-th working day after `day` (work_calendar holidays and 调休 days respected)."""
-    d = day
-    while n > 0:
-        d += dt.timedelta(days=1)
-        if is_working_day(d, overrides):
-            n -= 1
-    return d
-
-
-def calendar_overrides() -> dict[dt.date, bool]:
-    from app.common.models import WorkCalendar
-    from app.extensions import db
-
-    rows = db.session.execute(sa.select(WorkCalendar.day, WorkCalendar.is_working_day)
-                              .where(WorkCalendar.is_deleted.is_(False)))
-    return {d: w for d, w in rows}
+def calendar_overrides() -> WorkDays:
+    """Working days as the office keeps them (work_calendar over the statutory calendar)."""
+    return WorkDays.load()
 
 
 # --------------------------------------------------------------------------- petitions (TR-28)
