@@ -34,9 +34,12 @@ def rollback() -> None:
 
 
 def run_rules(reg: Register, item) -> list[str]:
+    # Without autoflush: a rule's query must not flush the half-checked row first (a NOT NULL or
+    # unique error would then mask the rule's own message). Rules see the database as it was.
     warnings: list[str] = []
-    for rule in reg.rules:
-        warnings.extend(rule(item) or [])
+    with db.session.no_autoflush:
+        for rule in reg.rules:
+            warnings.extend(rule(item) or [])
     return warnings
 
 
