@@ -47,3 +47,20 @@ def test_unpublished_report_is_due_on_the_last_working_day(db):
     save(r)
     assert not [d for _r, d in timerules.collect(dt.datetime(2026, 2, 2), [registry.get("petition_report")])
                 if d.row_id == r.id]
+
+
+def test_a_month_without_a_report_is_due_too(db):
+    # May 2023 ends on a Wednesday: the report is due on the 31st; it shows from a week before
+    def missing(now, month="2023-05"):
+        return [d for _r, d in timerules.collect(now, [registry.get("petition_report")])
+                if d.rule == "TR-22" and d.row_id is None and month in d.title]
+
+    assert not missing(dt.datetime(2023, 5, 20, 9))
+    [due] = missing(dt.datetime(2023, 5, 25, 9))
+    assert due.due_at == dt.datetime(2023, 5, 31, 23, 59, 59)
+    # next month, May's missing report is overdue (and June's is not due yet)
+    assert not missing(dt.datetime(2023, 6, 5, 9), "2023-06")
+    [late] = missing(dt.datetime(2023, 6, 5, 9))
+    assert late.due_at == due.due_at and timerules.stage_of(late, dt.datetime(2023, 6, 5, 9)) == timerules.NOTICE
+    save(PetitionReport(month="2023-05", evaluation="x", made_by=f.user("fgfsj"), org_unit=f.org("荷花街道")))
+    assert not missing(dt.datetime(2023, 6, 5, 9))

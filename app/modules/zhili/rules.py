@@ -286,21 +286,34 @@ def backlog_review_due(now: dt.datetime):
             yield Due("TR-27", c.id, due, c.case_no, c.package_leader_id)
 
 
+REPORT_REMINDER = dt.timedelta(days=7)
+
+
 def petition_report_due(now: dt.datetime):
     """TR-22: a month's report is published by the last working day of the month."""
     from .models import PetitionReport
 
     from app.extensions import db
 
-    overrides = None
-    for r in db.session.execute(sa.select(PetitionReport).where(
-            PetitionReport.is_deleted.is_(False), PetitionReport.published_at.is_(None))).scalars():
-        first = dt.datetime.strptime(r.month, "%Y-%m").date()
-        overrides = overrides if overrides is not None else calendar_overrides()
+    overrides = calendar_overrides()
+
+    def due_of(first: dt.date) -> dt.datetime:
         last = next_month(first) - dt.timedelta(days=1)
         while not is_working_day(last, overrides) and last > first:
             last -= dt.timedelta(days=1)
-        yield Due("TR-22", r.id, end_of_day(last), r.month, r.made_by_id)
+        return end_of_day(last)
+
+    made = set()
+    for r in db.session.execute(sa.select(PetitionReport).where(PetitionReport.is_deleted.is_(False))).scalars():
+        made.add(r.month)
+        if r.published_at is None:
+            yield Due("TR-22", r.id, due_of(dt.datetime.strptime(r.month, "%Y-%m").date()), r.month, r.made_by_id)
+    # A month with no report at all: last month's is overdue; this month's from a week before its due day.
+    this_month = now.date().replace(day=1)
+    for first in ((this_month - dt.timedelta(days=1)).replace(day=1), this_month):
+        due = due_of(first)
+        if f"{first:%Y-%m}" not in made and now >= due - REPORT_REMINDER:
+            yield Due("TR-22", None, due, _("Monthly petition report %(month)s (not made yet)", month=f"{first:%Y-%m}"))
 
 
 # --------------------------------------------------------------------------- monthly ranking (TR-22, §10.27)
