@@ -131,6 +131,18 @@ def clause(reg: registry.Register, p: Principal | None, need: str = "read"):
     return sa.or_(*parts)
 
 
+def reads_unit(reg: registry.Register, p: Principal | None, org_unit_id: int) -> bool:
+    """Would a row of `reg` in `org_unit_id` be readable by `p`? Decided in memory, for rows
+    that do not exist (a missing report of a community is shown to that community)."""
+    if p is None or p.is_admin:
+        return p is not None
+    scopes = p.cell(reg).read
+    return ("a" in scopes
+            or ("m" in scopes and not reg.module_column and reg.module in p.modules)
+            or ("c" in scopes and org_unit_id in p.community_ids)
+            or ("g" in scopes and org_unit_id in p.grid_ids))
+
+
 def restrict(query, model, need: str = "read"):
     """Apply soft-delete and scope to a query over `model` (a register or a user)."""
     reg = registry.for_model(model)

@@ -27,6 +27,7 @@ class Due:
     title: str
     owner_id: int | None = None  # who must act
     stage: str | None = None  # set to override the default ladder
+    org_unit_id: int | None = None  # a missing row's unit (its community …), so scoped readers see it
 
     @property
     def row_key(self) -> int:
@@ -71,8 +72,11 @@ def collect(now: dt.datetime, registers=None) -> list[tuple[registry.Register, D
             ids = {d.row_id for d in dues if d.row_id is not None}
             visible = set(db.session.execute(
                 sa.select(reg.model.id).where(reg.model.id.in_(ids), cond)).scalars()) if ids else set()
-            # a missing row has no org unit to scope by: only readers of the whole register see it
-            dues = [d for d in dues if d.row_id is not None and d.row_id in visible]
+            # a missing row is seen by readers of its org unit, or (none given) of the whole register
+            p = scope.principal()
+            dues = [d for d in dues if d.row_id in visible] + [
+                d for d in dues if d.row_id is None and d.org_unit_id is not None
+                and scope.reads_unit(reg, p, d.org_unit_id)]
         out.extend((reg, d) for d in dues)
     out.sort(key=lambda rd: rd[1].due_at)
     return out

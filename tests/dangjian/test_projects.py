@@ -212,3 +212,22 @@ def test_review_through_the_show_page_with_an_opinion(db, clients):
     # the read-only auditor gets no step
     clients("audit").post_form(f"/party_project/action/resubmit/{p.id}", {}, form_url=f"/party_project/show/{p.id}")
     assert state(p.id) == PS.returned
+
+
+def test_a_community_short_of_two_declared_projects_by_31_january_is_flagged(db, clients):
+    # 2031: no demo projects. From 24 January each community below 2 declared projects is listed,
+    # to the readers of that community (a secretary sees her own, not the neighbour's).
+    with frozen(dt.datetime(2031, 1, 20, 9)):
+        assert "2031年已申报" not in text(clients("djb").get("/escalation/"))
+    with frozen(dt.datetime(2031, 1, 28, 9)):
+        page = text(clients("djb").get("/escalation/"))
+        assert "荷花社区：2031年已申报 0/2 个书记党建项目" in page and "新村社区：2031年已申报 0/2" in page
+        sq1 = text(clients("sq1").get("/escalation/"))
+        assert "荷花社区：2031年已申报 0/2" in sq1 and "新村社区：2031年" not in sq1
+        for title in ("申报一", "申报二"):
+            p = project(2031, "逾期检查" + title)
+            p.declared_at, p.status = dt.datetime(2031, 1, 10, 9), PS.declared
+            db.session.commit()
+    with frozen(dt.datetime(2031, 2, 3, 9)):
+        page = text(clients("djb").get("/escalation/"))
+        assert "荷花社区：2031年" not in page and "新村社区：2031年已申报 0/2" in page

@@ -68,6 +68,8 @@ registry.add(
                            "updated_by", "updated_at", "version"),
              order=("year", "desc"), anchor="community", labels={"org_unit": "fld_party_project__community"},
              rules=(rules.check_party_project,), transitions=PROJECT_STEPS, view_mixin=ProjectShowMixin,
+             time_rules=(TimeRule("TR-05", _l("Two projects per community declared by 31 January"),
+                                  rules.communities_short_of_projects),),
              icon="fa-flag"),
     Register("party_project_milestone", PartyProjectMilestone, M, "G3",
              list_columns=("project", "name", "due_date", "done_date", "status"),

@@ -337,6 +337,33 @@ def check_progress(pr) -> None:
         pr.recorded_by_id = p.user_id if p else pr.created_by_id
 
 
+DECLARATION_DUE = (1, 31)  # TR-05/TR-06: each community's projects are declared by 31 January
+
+
+def communities_short_of_projects(now: dt.datetime):
+    """TR-05 (inferred, §3.2): a community with fewer than 2 declared projects of the year at
+    31 January; shown from a week before until the count is reached, that year only."""
+    from app.org.models import COMMUNITY_TYPES, OrgUnit
+
+    from .models import PartyProject
+
+    due = dt.datetime(now.year, *DECLARATION_DUE, 23, 59, 59)
+    if now < due - dt.timedelta(days=7):
+        return
+    declared = sa.select(PartyProject.org_unit_id, sa.func.count(PartyProject.id).label("n")).where(
+        PartyProject.is_deleted.is_(False), PartyProject.year == now.year,
+        PartyProject.declared_at.is_not(None), PartyProject.status != PS.rejected,
+    ).group_by(PartyProject.org_unit_id).subquery()
+    rows = db.session.execute(
+        sa.select(OrgUnit.id, OrgUnit.name, sa.func.coalesce(declared.c.n, 0))
+        .outerjoin(declared, declared.c.org_unit_id == OrgUnit.id)
+        .where(OrgUnit.is_deleted.is_(False), OrgUnit.unit_type.in_(COMMUNITY_TYPES),
+               sa.func.coalesce(declared.c.n, 0) < PROJECTS_PER_SECRETARY))
+    for unit_id, name, n in rows:
+        yield Due("TR-05", None, due, _("%(community)s: %(n)d of 2 projects declared for %(year)d",
+                                        community=name, n=n, year=now.year), org_unit_id=unit_id)
+
+
 def overdue_milestones(now: dt.datetime):
     from .models import PartyProjectMilestone
 
