@@ -134,6 +134,11 @@ def id_field(reg: Register) -> Field:
     return Field("id", str(reg.label("id")), "id")
 
 
+def version_field(reg: Register) -> Field | None:
+    """The row version an export carries: an edited export cannot overwrite a newer change."""
+    return Field("version", str(reg.label("version")), "version") if hasattr(reg.model, "version") else None
+
+
 # --- template ------------------------------------------------------------------------------
 
 class _Lookup:
@@ -263,7 +268,9 @@ def open_sheet(path: str):
 
 def _header_map(reg: Register, header: list) -> tuple[dict[int, Field], list[str]]:
     by_label: dict[str, Field] = {}
-    for f in [id_field(reg), *fields(reg)]:
+    for f in [id_field(reg), version_field(reg), *fields(reg)]:
+        if f is None:
+            continue
         by_label[f.label] = f
         by_label.setdefault(f.name, f)
     readonly = {str(reg.label(c)) for c in ("created_by", "created_at", "updated_by", "updated_at", "version",
@@ -286,7 +293,7 @@ def _header_map(reg: Register, header: list) -> tuple[dict[int, Field], list[str
     if unknown:
         _refuse(_("Unknown columns: %(cols)s. Use the headers of the template (download it from the list page).",
                   cols="、".join(unknown)))
-    if not any(f.kind != "id" for f in mapping.values()):
+    if not any(f.kind not in ("id", "version") for f in mapping.values()):
         _refuse(_("No importable column found in the first row. Use the headers of the template."))
     return mapping, ignored
 
@@ -352,7 +359,7 @@ def convert(f: Field, raw, lookup: "_Lookup | None" = None):
         if f.max_length and len(text) > f.max_length:
             raise _Bad(_("At most %(n)s characters.", n=f.max_length))
         return text
-    if k in ("int", "id"):
+    if k in ("int", "id", "version"):
         if isinstance(raw, bool):
             raise _Bad(_("Enter a whole number."))
         if isinstance(raw, (int, float)) and float(raw).is_integer():
@@ -520,6 +527,11 @@ def process(reg: Register, path: str, commit: bool = False, filename: str = "") 
                     item = reg.model()
                 elif not writes.can_modify(reg, item):
                     out.errors.append(Problem(rownum, "", _("You may read this record but not change it.")))
+                    continue
+                elif values.get("version") is not None and values["version"] != item.version:
+                    out.errors.append(Problem(rownum, version_field(reg).label, _(
+                        "This record was changed after it was exported (version %(old)s, now %(new)s): "
+                        "export it again and redo this row.", old=values["version"], new=item.version)))
                     continue
                 changes = []
                 for f in all_fields:

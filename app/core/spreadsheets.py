@@ -229,7 +229,9 @@ def export_response(view) -> Response:
     reg = view.register
     columns = list(view.list_columns)
     if "id" not in columns and reg.writable:
-        columns.append("id")  # the key an edited export is imported back by
+        if hasattr(reg.model, "version") and "version" not in columns:
+            columns.append("version")  # the version it was read at: an import cannot overwrite a newer change
+        columns.append("id")  # the key an edited export is imported back by (last column)
     specs = register_columns(view, columns)
     # 2.0-style execution: the legacy Query forces unique(), which yield_per refuses
     statement = query.statement.execution_options(yield_per=2000)

@@ -28,7 +28,7 @@ def test_export_has_labels_enum_labels_real_dates_and_the_id(app, db, clients):
     wb = book(r)
     ws = wb.worksheets[0]
     data = [list(x) for x in ws.iter_rows(values_only=True)]
-    assert data[0] == _labels(app, "meeting") + ["编号"]
+    assert data[0] == _labels(app, "meeting") + ["版本号", "编号"]
     assert data[0][:2] == ["计划时间", "会议名称"]
     assert len(data) == 2
     row = data[1]
@@ -36,9 +36,9 @@ def test_export_has_labels_enum_labels_real_dates_and_the_id(app, db, clients):
     assert ws.cell(2, 1).number_format == "yyyy-mm-dd hh:mm"
     assert row[2] != m.meeting_type.name and row[2] == _zh(app, m.meeting_type)
     assert row[6] == _zh(app, m.status)
-    assert row[7] == m.id
+    assert row[7] == m.version and row[8] == m.id
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:H")
+    assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:I")
     assert ws.column_dimensions["B"].width >= 12
 
 
@@ -106,8 +106,8 @@ def test_personal_data_masked_as_in_the_ui(db, clients):
 def test_every_register_exports_for_admin(db, clients, key):
     reg = registry.get(key)
     data = rows(clients("admin").get(f"/{key}/export_xlsx/"))
-    assert data[0][-1] == "编号"
-    assert len(data[0]) == len(reg.list_columns) + 1
+    assert data[0][-2:] == ["版本号", "编号"]
+    assert len(data[0]) == len(reg.list_columns) + 2
 
 
 def test_export_scope_sq1_against_sq2(db, clients):

@@ -70,6 +70,25 @@ def test_template_has_form_headers_and_dropdowns(app, db, clients):
     assert {c.value for c in lists[letter] if c.value} == set(_zh(app, lambda: [m.label for m in MeetingStatus]))
 
 
+def test_an_export_cannot_overwrite_a_change_made_after_it(app, db, clients):
+    a = f.meeting("荷花社区", "版本测试会议", chair="sq1")
+    c = clients("sq1")
+    wb = _export_file(c, "/meeting/export_xlsx/?_flt_2_title=版本测试会议")
+    ws = wb.worksheets[0]
+    header = [cell.value for cell in ws[1]]
+    assert "版本号" in header, header
+    ws.cell(2, header.index("会议名称") + 1).value = "版本测试会议（旧表改）"
+    # someone else edits the meeting after the export
+    a.title = "版本测试会议（新）"
+    db.session.commit()
+    preview = upload(c, "meeting", _save(wb))
+    text = page(preview)
+    assert 'id="import-errors"' in text and "导出后已被修改" in text
+    assert token_of(preview) is None or 'id="import-updates"' not in text
+    db.session.expire_all()
+    assert db.session.get(Meeting, a.id).title == "版本测试会议（新）"
+
+
 @pytest.mark.parametrize("key", ["meeting", "work_item", "unit", "residential_compound", "staff_profile",
                                  "schedule_rule", "work_calendar", "org_unit"])
 def test_template_for_every_register(app, clients, key):
