@@ -76,6 +76,7 @@ class Config:
     # there, shared by every process; without it everything works in one process (embedded default).
     REDIS_URL = os.environ.get("REDIS_URL") or None
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_ENABLED = os.environ.get("JIEDAO_RATELIMIT_ENABLED", "1") == "1"  # FAB defaults it to False
     # Flask-Caching (app/cache.py): Redis shared by every process, else one process's memory
     CACHE_TYPE = "RedisCache" if REDIS_URL else "SimpleCache"
     CACHE_REDIS_URL = REDIS_URL
