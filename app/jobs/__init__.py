@@ -52,3 +52,18 @@ def folder() -> Path:
     path = Path(current_app.config["JOB_FOLDER"])
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def sweep_files(max_age: float = RESULT_TTL + 3600) -> int:
+    """Remove job files older than their job's result (the download link is gone by then)."""
+    import time
+
+    cutoff, removed = time.time() - max_age, 0
+    for p in folder().iterdir():
+        try:
+            if p.is_file() and p.stat().st_mtime < cutoff:
+                p.unlink()
+                removed += 1
+        except OSError:
+            pass
+    return removed

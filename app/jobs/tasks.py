@@ -83,12 +83,14 @@ def export_register(user_id: int, register_key: str, query_string: str = "", loc
 
     from app.core import spreadsheets
 
-    from . import folder
+    from . import folder, sweep_files
     from .counting import count_rows
 
     application = app()
     job = _current_job()
     view = find_view(application, register_key)
+    with application.app_context():
+        sweep_files()
     path = f"{view.route_base}/export_xlsx/" + (f"?{query_string}" if query_string else "")
     with acting_as(application, user_id, path, locale, ip):
         if not application.appbuilder.sm.has_access("can_read", register_key):

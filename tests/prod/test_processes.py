@@ -5,6 +5,7 @@ Cost: ~10 s (two app starts)."""
 from __future__ import annotations
 
 import re
+import signal
 import subprocess
 
 import pytest
@@ -32,7 +33,7 @@ def two_servers(app, redis_conn):
         yield urls
     finally:
         for proc in procs:
-            proc.terminate()
+            proc.send_signal(signal.SIGINT)  # quick shutdown (TERM waits for keep-alive clients)
         for proc in procs:
             try:
                 proc.wait(15)
