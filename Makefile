@@ -38,7 +38,7 @@ serve: install
 	$(VENV)/bin/gunicorn -c gunicorn.conf.py run:app
 
 worker: install
-	$(VENV)/bin/rq worker --url "$${REDIS_URL:?set REDIS_URL}" --path . jiedao
+	$(VENV)/bin/rq worker -w app.jobs.worker.Worker --url "$${REDIS_URL:?set REDIS_URL}" --path . jiedao
 
 scheduler: install
 	$(VENV)/bin/rq cron --url "$${REDIS_URL:?set REDIS_URL}" --path . app/jobs/cron.py

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import asdict
 
 _app = None
+_app_pid = None
 
 
 class JobRefused(Exception):
@@ -17,7 +18,7 @@ class JobRefused(Exception):
 
 def app():
     """The Flask app of this worker process (config from JIEDAO_CONFIG, default config.Config)."""
-    global _app
+    global _app, _app_pid
     from flask import current_app, has_app_context
 
     if has_app_context():
@@ -25,7 +26,13 @@ def app():
     if _app is None:
         from app import create_app
 
-        _app = create_app(os.environ.get("JIEDAO_CONFIG", "config.Config"))
+        _app, _app_pid = create_app(os.environ.get("JIEDAO_CONFIG", "config.Config")), os.getpid()
+    elif _app_pid != os.getpid():  # a work horse forked from the worker: never reuse its connections
+        from app.extensions import db
+
+        with _app.app_context():
+            db.engine.dispose(close=False)
+        _app_pid = os.getpid()
     return _app
 
 

@@ -62,7 +62,7 @@ def subprocess_env(**extra) -> dict:
 
 def run_worker_burst(timeout: float = 120) -> subprocess.CompletedProcess:
     """A real `rq worker --burst` on the test queue: runs what is queued, then exits."""
-    return subprocess.run([str(BIN / "rq"), "worker", "--burst", "--url", REDIS_URL, "--path", str(ROOT), QUEUE],
+    return subprocess.run([str(BIN / "rq"), "worker", "-w", "app.jobs.worker.Worker", "--burst", "--url", REDIS_URL, "--path", str(ROOT), QUEUE],
                           cwd=ROOT, env=subprocess_env(), capture_output=True, text=True, timeout=timeout)
 
 
