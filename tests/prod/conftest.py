@@ -78,7 +78,11 @@ def wait_http(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise AssertionError(f"server exited: {proc.stdout.read() if proc.stdout else ''}")
+            output = ""
+            if proc.stdout is not None and hasattr(proc.stdout, "seek"):
+                proc.stdout.seek(0)
+                output = proc.stdout.read()[-3000:]
+            raise AssertionError(f"server exited ({proc.returncode}): {output}")
         try:
             if requests.get(url, timeout=2).status_code == 200:
                 return

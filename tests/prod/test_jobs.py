@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import openpyxl
 from ..conftest import ids_in_api, text
@@ -29,7 +30,7 @@ def _xlsx_ids(data: bytes) -> list[int]:
     return [int(r[id_col]) for r in rows[1:]]
 
 
-def test_export_job_runs_in_a_real_worker_with_the_users_scope(with_redis, clients):
+def test_export_job_runs_in_a_real_worker_with_the_users_scope(app, with_redis, clients):
     sq1, sq2 = clients("sq1"), clients("sq2")
     visible = ids_in_api(sq1, "meeting")
     everything = ids_in_api(clients("admin"), "meeting")
@@ -58,6 +59,7 @@ def test_export_job_runs_in_a_real_worker_with_the_users_scope(with_redis, clien
     assert "filename*=UTF-8''" in r.headers["Content-Disposition"]
     ids = _xlsx_ids(r.get_data())
     assert sorted(ids) == sorted(visible)  # exactly the scoped list: nothing the user cannot see
+    (Path(app.config["JOB_FOLDER"]) / f"{job_id}.xlsx").unlink()  # the file was where the worker put it
 
 
 def test_small_exports_and_no_redis_stay_in_the_request(app, clients, with_redis, monkeypatch):

@@ -5,6 +5,7 @@ Cost: ~10 s (two app starts)."""
 from __future__ import annotations
 
 import re
+import tempfile
 import subprocess
 
 import pytest
@@ -22,10 +23,11 @@ def two_servers(app, redis_conn):
         for _ in range(2):
             port = free_port()
             env = subprocess_env(GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS=1, GUNICORN_THREADS=2,
+                                 GUNICORN_GRACEFUL_TIMEOUT=3,
                                  JIEDAO_AUTH_RATE_LIMITED=1, JIEDAO_AUTH_RATE_LIMIT=f"{LIMIT} per 1 minute")
+            log = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: a full pipe would block the server
             procs.append(subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "run:app"],
-                                          cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                          text=True))
+                                          cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True))
             urls.append(f"http://127.0.0.1:{port}")
         for url, proc in zip(urls, procs):
             wait_http(url + "/healthz", proc)
