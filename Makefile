@@ -6,7 +6,7 @@ PIP    := $(VENV)/bin/pip
 FLASK  := $(VENV)/bin/flask --app run
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-pg install catalogs db demo clean
+.PHONY: run test test-pg install catalogs db demo clean serve worker scheduler
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON)"; exit 1; }
@@ -29,6 +29,19 @@ demo: db
 
 run: demo
 	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# Production (README "Deployment"): gunicorn with gunicorn.conf.py; with REDIS_URL set, one or more
+# `make worker` (background jobs) and one `make scheduler` (escalate / open-month on schedule).
+serve: install
+	$(FLASK) db upgrade
+	$(FLASK) init
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py run:app
+
+worker: install
+	$(VENV)/bin/rq worker -w app.jobs.worker.Worker --url "$${REDIS_URL:?set REDIS_URL}" --path . jiedao
+
+scheduler: install
+	$(VENV)/bin/rq cron --url "$${REDIS_URL:?set REDIS_URL}" --path . app/jobs/cron.py
 
 # The whole suite on SQLite (browser tests skip where Debian's chromium is missing).
 test: install

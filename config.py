@@ -33,7 +33,9 @@ class Config:
     FAB_API_SWAGGER_UI = True
     FAB_SECURITY_MANAGER_CLASS = "app.core.security.JiedaoSecurityManager"
     FAB_UPDATE_PERMS = False  # synced by `flask --app run init`, not at every start
-    AUTH_RATE_LIMITED = False
+    # FAB's login rate limit (Flask-Limiter, storage RATELIMIT_STORAGE_URI below)
+    AUTH_RATE_LIMITED = os.environ.get("JIEDAO_AUTH_RATE_LIMITED", "0") == "1"
+    AUTH_RATE_LIMIT = os.environ.get("JIEDAO_AUTH_RATE_LIMIT", "10 per 20 second")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     # behind HTTPS in production: cookies only over TLS, and HSTS (app/ops.py)
@@ -74,6 +76,21 @@ class Config:
     # there, shared by every process; without it everything works in one process (embedded default).
     REDIS_URL = os.environ.get("REDIS_URL") or None
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_ENABLED = os.environ.get("JIEDAO_RATELIMIT_ENABLED", "1") == "1"  # FAB defaults it to False
+    # Flask-Caching (app/cache.py): Redis shared by every process, else one process's memory
+    CACHE_TYPE = "RedisCache" if REDIS_URL else "SimpleCache"
+    CACHE_REDIS_URL = REDIS_URL
+    CACHE_KEY_PREFIX = "jiedao:cache:"
+    CACHE_DEFAULT_TIMEOUT = 300
+
+    # Production (README "Deployment"): reverse proxy, background jobs, logs, retention
+    PROXY_FIX = os.environ.get("JIEDAO_PROXY_FIX", "0") == "1"  # trust X-Forwarded-* from the proxy
+    PROXY_FIX_HOPS = {k: int(os.environ.get(f"JIEDAO_PROXY_FIX_{k.upper()}", d))
+                      for k, d in (("x_for", 1), ("x_proto", 1), ("x_host", 1), ("x_port", 0), ("x_prefix", 0))}
+    JOB_THRESHOLD_ROWS = int(os.environ.get("JIEDAO_JOB_THRESHOLD_ROWS", 5000))  # bigger exports/imports → job
+    JOB_FOLDER = os.environ.get("JIEDAO_JOB_FOLDER", str(INSTANCE_DIR / "jobs"))
+    LOG_JSON = os.environ.get("JIEDAO_LOG_JSON", "1" if ENV_NAME == "production" else "0") == "1"
+    AUDIT_RETENTION_DAYS = int(os.environ.get("JIEDAO_AUDIT_RETENTION_DAYS", 183))  # ≥ 6 months
 
     # Lists
     FAB_API_MAX_PAGE_SIZE = 100

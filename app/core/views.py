@@ -171,7 +171,9 @@ class ScopedModelView(ModelView):
     @expose("/export_xlsx/")
     @has_access
     def export_xlsx(self):
-        return spreadsheets.export_response(self)
+        from app.jobs.views import export_as_job  # a big export runs as a job when REDIS_URL is set
+
+        return export_as_job(self) or spreadsheets.export_response(self)
 
     # --- import from xlsx: template, upload → preview, confirm (app/core/imports.py) ---
     def render_template(self, template, **kwargs):
@@ -197,14 +199,18 @@ class ScopedModelView(ModelView):
     def import_xlsx(self):
         if not self.can_import():
             abort(404)
-        return imports.upload_page(self)
+        from app.jobs.views import import_as_job  # a big upload is previewed in a job (REDIS_URL)
+
+        return import_as_job(self) or imports.upload_page(self)
 
     @expose("/import_confirm/<token>", methods=["POST"])
     @has_access
     def import_confirm(self, token):
         if not self.can_import():
             abort(404)
-        return imports.confirm_page(self, token)
+        from app.jobs.views import confirm_as_job
+
+        return confirm_as_job(self, token) or imports.confirm_page(self, token)
 
 
 PREFILL = "_prefill_"

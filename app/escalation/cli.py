@@ -11,8 +11,11 @@ def register_cli(app) -> None:
     @click.option("--at", "at", default=None, help="Evaluate at this local time (ISO), e.g. 2026-12-11T09:00.")
     def escalate_cmd(at):
         """Record every new reminder / 督办 / 通报 of every register's time rules (once each)."""
-        from . import engine
+        from app.maintenance.locks import exclusive_sweep
 
         now = dt.datetime.fromisoformat(at) if at else None
-        result = engine.sweep(now)
+        result = exclusive_sweep(now)  # one sweep at a time across processes (advisory lock / lock file)
+        if result["skipped"]:
+            click.echo("skipped: another escalation sweep is running")
+            return
         click.echo(f"due: {result['due']}, newly recorded: {result['recorded']}, resolved: {result['resolved']}")

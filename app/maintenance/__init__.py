@@ -1,0 +1,1 @@
+"""Operations that are not pages: locks for the scheduled sweeps, `check`, `purge-logs`."""

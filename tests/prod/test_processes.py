@@ -1,0 +1,73 @@
+"""Several app processes sharing Redis: two gunicorn servers (gunicorn.conf.py, one worker each)
+on the test database with FAB's login rate limit on (AUTH_RATE_LIMITED via the environment).
+Failed logins split across both servers are counted together: the limit holds across processes.
+Cost: ~10 s (two app starts)."""
+from __future__ import annotations
+
+import re
+import tempfile
+import subprocess
+
+import pytest
+
+from .conftest import BIN, ROOT, free_port, subprocess_env, wait_http
+
+LIMIT = 5
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
+
+
+@pytest.fixture()
+def two_servers(app, redis_conn):
+    procs, urls = [], []
+    try:
+        for _ in range(2):
+            port = free_port()
+            env = subprocess_env(GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS=1, GUNICORN_THREADS=2,
+                                 GUNICORN_GRACEFUL_TIMEOUT=3,
+                                 JIEDAO_AUTH_RATE_LIMITED=1, JIEDAO_AUTH_RATE_LIMIT=f"{LIMIT} per 1 minute")
+            log = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: a full pipe would block the server
+            procs.append(subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "run:app"],
+                                          cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True))
+            urls.append(f"http://127.0.0.1:{port}")
+        for url, proc in zip(urls, procs):
+            wait_http(url + "/healthz", proc)
+        yield urls
+    finally:
+        for proc in procs:
+            proc.terminate()  # graceful; the test closes its keep-alive connections first
+        for proc in procs:
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def _failed_login(session, base: str) -> int:
+    page = session.get(base + "/login/", timeout=10)
+    token = CSRF_RE.search(page.text).group(1)
+    r = session.post(base + "/login/", data={"csrf_token": token, "username": "sq1", "password": "wrong"},
+                     allow_redirects=False, timeout=10)
+    return r.status_code
+
+
+def test_login_rate_limit_holds_across_two_processes(two_servers):
+    import requests
+
+    a, b = two_servers
+    with requests.Session() as sa, requests.Session() as sb:
+        _limit_is_shared(a, b, sa, sb)
+
+
+def _limit_is_shared(a, b, sa, sb):
+    import requests
+
+    codes = [_failed_login(sa, a), _failed_login(sb, b), _failed_login(sa, a), _failed_login(sb, b),
+             _failed_login(sa, a)]
+    assert 429 not in codes, codes  # 5 attempts: at the limit, none refused (A saw 3, B saw 2)
+    # the 6th attempt, on B, which itself saw only 2: refused because the count is shared
+    assert _failed_login(sb, b) == 429
+    assert _failed_login(sa, a) == 429
+    # the servers answer the request id they were given
+    r = requests.get(a + "/healthz", headers={"X-Request-ID": "prod-test-1"}, timeout=5)
+    assert r.headers["X-Request-ID"] == "prod-test-1"
+    assert requests.get(b + "/readyz", timeout=5).json() == {"status": "ok", "database": "ok", "redis": "ok"}
