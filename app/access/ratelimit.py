@@ -1,5 +1,7 @@
-"""Sign-in rate limits, per account and per address, counted in Flask-Limiter's storage
-(RATELIMIT_STORAGE_URI: memory:// in one process, Redis shared by every worker).
+"""Sign-in rate limits, per account and per address, counted by `limits` (the engine of
+Flask-Limiter) in the storage of RATELIMIT_STORAGE_URI: memory:// in one process, Redis shared by
+every worker. (FAB's own AUTH_RATE_LIMITED answers a bare 429 page for the whole login blueprint,
+per address only, and needs RATELIMIT_ENABLED app-wide; this keeps the login page and its message.)
 
 LOGIN_RATE_LIMIT_ADDRESS counts every sign-in attempt from one address; LOGIN_RATE_LIMIT_ACCOUNT
 counts the failed passwords and TOTP codes of one user name, from anywhere. A value of None turns
@@ -11,10 +13,16 @@ import time
 
 from flask import current_app, request
 from limits import parse
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 
 
-def _limiter():
-    return current_app.appbuilder.sm.limiter.limiter
+def _limiter() -> MovingWindowRateLimiter:
+    ext = current_app.extensions
+    if "jiedao_login_limiter" not in ext:
+        storage = storage_from_string(current_app.config.get("RATELIMIT_STORAGE_URI") or "memory://")
+        ext["jiedao_login_limiter"] = MovingWindowRateLimiter(storage)
+    return ext["jiedao_login_limiter"]
 
 
 def _item(key: str):
@@ -40,10 +48,10 @@ def blocked(username: str) -> int | None:
     against the address."""
     address = _item("LOGIN_RATE_LIMIT_ADDRESS")
     account = _item("LOGIN_RATE_LIMIT_ACCOUNT")
-    if address is not None and not _limiter().hit(address, "jiedao-login-address", _address()):
-        return _wait(address, "jiedao-login-address", _address())
-    if account is not None and not _limiter().test(account, "jiedao-login-account", _account_key(username)):
-        return _wait(account, "jiedao-login-account", _account_key(username))
+    if address is not None and not _limiter().hit(address, "jiedao:login-address", _address()):
+        return _wait(address, "jiedao:login-address", _address())
+    if account is not None and not _limiter().test(account, "jiedao:login-account", _account_key(username)):
+        return _wait(account, "jiedao:login-account", _account_key(username))
     return None
 
 
@@ -51,4 +59,4 @@ def failed(username: str) -> None:
     """A wrong password or code for this account."""
     account = _item("LOGIN_RATE_LIMIT_ACCOUNT")
     if account is not None:
-        _limiter().hit(account, "jiedao-login-account", _account_key(username))
+        _limiter().hit(account, "jiedao:login-account", _account_key(username))

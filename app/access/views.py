@@ -142,7 +142,7 @@ class AccountSecurityView(BaseView):
     def _user(self):
         if not current_user.is_authenticated:
             abort(redirect(self.appbuilder.get_url_for_login_with(request.full_path)))
-        return current_user
+        return current_user._get_current_object()
 
     @expose("/security/")
     @no_cache
