@@ -398,3 +398,18 @@ def test_nonce_changes_per_response(clients):
     a = clients(None).get("/login/").headers["Content-Security-Policy"]
     b = clients(None).get("/login/").headers["Content-Security-Policy"]
     assert a != b
+
+
+def test_log_out_everywhere_also_ends_api_tokens(app):
+    name = new_user(app)
+    http = Client(app, None)  # each request in its own app context, as in production
+    tokens = http._open("/api/v1/security/login", method="POST",
+                        json={"username": name, "password": PASSWORD, "provider": "db", "refresh": True}).get_json()
+    bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+    assert http.get("/api/v1/meeting/", headers=bearer).status_code == 200
+    c, _ = sign_in(app, name)
+    assert c.post_form("/account/sessions/end", {}, form_url="/account/security/").status_code == 302
+    assert http.get("/api/v1/meeting/", headers=bearer).status_code == 401
+    r = http._open("/api/v1/security/refresh", method="POST",
+                   headers={"Authorization": f"Bearer {tokens['refresh_token']}"})
+    assert r.status_code == 401  # the refresh token is of the old epoch too

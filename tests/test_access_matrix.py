@@ -223,6 +223,9 @@ def test_rows_outside_scope_are_404_on_every_surface(app, db, clients, role):
                 checks.append((f"POST transition {t.name}", c.api(
                     "POST", f"/api/v1/{key}/{rid}/transition/{t.name}", json={"version": getattr(row, "version", 1)}),
                     (404,) if allowed else (403,)))
+                checks.append((f"POST action {t.name}", c.post_form(
+                    f"/{key}/action/{t.name}/{rid}", {}, form_url="/resetmypassword/form"),
+                    (404,) if allowed else (302,)))
         for what, resp, ok in checks:
             if resp.status_code not in ok:
                 failures.append(f"{role} {what} {key}/{rid} → {resp.status_code}, expected {ok}")

@@ -30,9 +30,23 @@ class JiedaoSecurityManager(SecurityManager):
             return None
         return user
 
+    def create_jwt_manager(self, app):
+        """API tokens carry the session epoch too: "log out everywhere" and a password change
+        end them (refresh tokens included) like browser sessions."""
+        jwt_manager = super().create_jwt_manager(app)
+
+        @jwt_manager.additional_claims_loader
+        def _epoch_claim(identity):
+            user = self.get_user_by_id(int(identity))
+            return {"epoch": (user.session_epoch or 0) if user is not None else -1}
+
+        return jwt_manager
+
     def load_user_jwt(self, _jwt_header, jwt_data):
         user = self.get_user_by_id(int(jwt_data["sub"]))
-        if user is not None and user.is_active and not user.must_change_password:
+        if user is None or jwt_data.get("epoch") != (user.session_epoch or 0):
+            return None
+        if user.is_active and not user.must_change_password:
             g.user = user
             return user
         return None
