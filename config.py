@@ -10,6 +10,12 @@ INSTANCE_DIR = Path(os.environ.get("JIEDAO_INSTANCE", BASE_DIR / "instance"))
 DEV_SECRET_KEY = "jiedao-development-key-not-for-production"
 
 
+def _password_policy(password: str) -> None:
+    from app.access.passwords import fab_validator
+
+    fab_validator(password)
+
+
 class Config:
     ENV_NAME = os.environ.get("JIEDAO_ENV", "development")
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
@@ -33,15 +39,27 @@ class Config:
     FAB_API_SWAGGER_UI = True
     FAB_SECURITY_MANAGER_CLASS = "app.core.security.JiedaoSecurityManager"
     FAB_UPDATE_PERMS = False  # synced by `flask --app run init`, not at every start
-    # FAB's login rate limit (Flask-Limiter, storage RATELIMIT_STORAGE_URI below)
-    AUTH_RATE_LIMITED = os.environ.get("JIEDAO_AUTH_RATE_LIMITED", "0") == "1"
-    AUTH_RATE_LIMIT = os.environ.get("JIEDAO_AUTH_RATE_LIMIT", "10 per 20 second")
+    # FAB's own login limit stays off: app/access/ratelimit.py limits per account and per address
+    # (LOGIN_RATE_LIMIT_* below) with a message on the login page, in RATELIMIT_STORAGE_URI.
+    AUTH_RATE_LIMITED = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     # behind HTTPS in production: cookies only over TLS, and HSTS (app/ops.py)
     SESSION_COOKIE_SECURE = ENV_NAME == "production"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = int(os.environ.get("JIEDAO_SESSION_SECONDS", 8 * 3600))
+    # Access (app/access, README "Security"): sign-in limits (None = off), idle timeout, password
+    # policy for new passwords, optional TOTP (TOTP_REQUIRED: compulsory for roles seeing personal data)
+    LOGIN_RATE_LIMIT_ACCOUNT = os.environ.get("JIEDAO_LOGIN_LIMIT_ACCOUNT", "5 per 15 minutes") or None
+    LOGIN_RATE_LIMIT_ADDRESS = os.environ.get("JIEDAO_LOGIN_LIMIT_ADDRESS", "30 per 15 minutes") or None
+    RATELIMIT_KEY_PREFIX = "jiedao"
+    SESSION_IDLE_SECONDS = int(os.environ.get("JIEDAO_IDLE_SECONDS", 30 * 60)) or None
+    PASSWORD_MIN_LENGTH = int(os.environ.get("JIEDAO_PASSWORD_MIN_LENGTH", 10))
+    FAB_PASSWORD_COMPLEXITY_ENABLED = True
+    FAB_PASSWORD_COMPLEXITY_VALIDATOR = _password_policy
+    TOTP_REQUIRED = os.environ.get("JIEDAO_TOTP_REQUIRED", "") in ("1", "true", "yes")
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None
 
@@ -99,6 +117,12 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
+    # the suite signs in thousands of times from 127.0.0.1 and keeps sessions for the whole run:
+    # tests of these features switch them on themselves (tests/test_access.py)
+    LOGIN_RATE_LIMIT_ACCOUNT = None
+    LOGIN_RATE_LIMIT_ADDRESS = None
+    SESSION_IDLE_SECONDS = None
+    TOTP_REQUIRED = False
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "TEST_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'test.db'}"
     )

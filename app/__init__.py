@@ -73,6 +73,9 @@ def create_app(config: str | object = "config.Config") -> Flask:
             views = registry.optional_import(f"{pkg}.views")
             if views is not None:
                 views.register_views(appbuilder)
+        from . import access
+
+        access.install(app, appbuilder)
 
     from . import cli, ops
 

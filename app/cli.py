@@ -26,9 +26,18 @@ def register(app: Flask) -> None:
 
     @app.cli.command("init")
     def init_cmd():
-        """Create the code-defined roles and their permissions (run after `flask db upgrade`)."""
+        """Create the code-defined roles and their permissions (run after `flask db upgrade`), and
+        the first administrator when there is no user yet."""
         init_security()
         click.echo("roles and permissions are up to date")
+        from .access.accounts import create_initial_admin
+
+        made = create_initial_admin()
+        if made is not None:
+            username, password, generated = made
+            click.echo(f"administrator {username!r} created; initial password: "
+                       f"{password if generated else '(from JIEDAO_ADMIN_PASSWORD)'}")
+            click.echo("it must be changed at the first sign-in")
 
     @app.cli.command("seed-demo")
     @click.option("--force", is_flag=True, help="Allow demo logins in production.")

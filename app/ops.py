@@ -62,6 +62,10 @@ def install(app: Flask) -> None:
     def security_headers(response):
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if response.mimetype == "text/html":
+            from .access import content_security_policy
+
+            response.headers.setdefault("Content-Security-Policy", content_security_policy())
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response

@@ -11,7 +11,9 @@ import random
 import sqlalchemy as sa
 from faker import Faker
 from flask import current_app
+from werkzeug.security import generate_password_hash
 
+from .access.accounts import is_untouched_initial_admin
 from .common.enums import MeetingStatus, MeetingType, WorkItemKind, WorkItemStatus
 from .common.models import Meeting, ScheduleRule, WorkCalendar, WorkItem
 from .core import clock, permissions, registry
@@ -154,11 +156,17 @@ def _users(fake) -> str:
     sm = current_app.appbuilder.sm
     made = 0
     for login, role_keys, position, org_spec, lead, head in DEMO_USERS:
-        if sm.find_user(username=login) is not None:
+        existing = sm.find_user(username=login)
+        if existing is not None and not is_untouched_initial_admin(existing):
             continue
         roles = [sm.find_role(permissions.ROLES[k][0]) for k in role_keys]
         name = fake.name()
-        user = sm.add_user(login, name[1:], name[0], f"{login}@hehua.example.cn", roles, DEMO_PASSWORD)
+        if existing is not None:  # made by `init` and never used: the demo's admin (demo logins are not forced)
+            existing.password = generate_password_hash(DEMO_PASSWORD)
+            existing.must_change_password = False
+            user = existing
+        else:
+            user = sm.add_user(login, name[1:], name[0], f"{login}@hehua.example.cn", roles, DEMO_PASSWORD)
         if not user:
             raise RuntimeError(f"could not create user {login}")
         org = _org_for(org_spec)

@@ -3,13 +3,63 @@ from __future__ import annotations
 
 from flask_appbuilder.security.sqla.manager import SecurityManager
 
+from flask import g
+
+from app.access import sessions
+from app.access.views import AuthDBView, ResetMyPasswordView
 from app.org.models import AppUser
 
 from . import audit
+from .context import current_user_id
 
 
 class JiedaoSecurityManager(SecurityManager):
     user_model = AppUser
+    authdbview = AuthDBView  # rate limits, TOTP step (app.access)
+    resetmypasswordview = ResetMyPasswordView  # asks the current password
+
+    def load_user(self, pk):
+        """Session and remember cookie hold "<id>.<epoch>" (AppUser.get_id): a token of an older
+        epoch (password changed, "log out everywhere") no longer signs anyone in."""
+        user_id, _sep, epoch = str(pk).partition(".")
+        try:
+            user = self.get_user_by_id(int(user_id))
+        except ValueError:
+            return None
+        if user is None or not user.is_active or not _sep or epoch != str(user.session_epoch or 0):
+            return None
+        return user
+
+    def create_jwt_manager(self, app):
+        """API tokens carry the session epoch too: "log out everywhere" and a password change
+        end them (refresh tokens included) like browser sessions."""
+        jwt_manager = super().create_jwt_manager(app)
+
+        @jwt_manager.additional_claims_loader
+        def _epoch_claim(identity):
+            user = self.get_user_by_id(int(identity))
+            return {"epoch": (user.session_epoch or 0) if user is not None else -1}
+
+        return jwt_manager
+
+    def load_user_jwt(self, _jwt_header, jwt_data):
+        user = self.get_user_by_id(int(jwt_data["sub"]))
+        if user is None or jwt_data.get("epoch") != (user.session_epoch or 0):
+            return None
+        if user.is_active and not user.must_change_password:
+            g.user = user
+            return user
+        return None
+
+    def reset_password(self, userid, password):
+        """A new password (own change or an administrator's reset) ends every other session;
+        one set by someone else must be changed by its owner at the next sign-in."""
+        super().reset_password(userid, password)
+        user = self.get_user_by_id(int(userid))
+        own = current_user_id() == user.id
+        user.must_change_password = not own
+        audit.log_event("password_changed" if own else "password_reset", user.id)
+        sessions.end_everywhere(user, keep_this=own)
 
     def auth_user_db(self, username, password):
         user = super().auth_user_db(username, password)

@@ -72,6 +72,17 @@ class AppUser(FabUser):
     org_unit_id = sa.Column(sa.Integer, sa.ForeignKey("org_unit.id", use_alter=True, name="fk_ab_user_org_unit_id"),
                             index=True)
     org_unit = relationship(OrgUnit, foreign_keys=[org_unit_id])
+    # access (app/access): a first password set by someone else must be changed at first login;
+    # the epoch is in every session and bumped to end them all; the TOTP secret enrols 2FA
+    must_change_password = sa.Column(sa.Boolean, nullable=False, default=False, server_default=sa.false())
+    session_epoch = sa.Column(sa.Integer, nullable=False, default=0, server_default="0")
+    totp_secret = sa.Column(sa.String(64))
+    totp_last_step = sa.Column(sa.BigInteger)
+
+    def get_id(self) -> str:
+        # Flask-Login keeps this in the session and the remember cookie: "<id>.<epoch>", so
+        # bumping session_epoch logs out every session of the user (app.access.sessions)
+        return f"{self.id}.{self.session_epoch or 0}"
 
     def __repr__(self) -> str:
         name = f"{self.last_name or ''}{self.first_name or ''}"

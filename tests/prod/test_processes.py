@@ -1,5 +1,5 @@
 """Several app processes sharing Redis: two gunicorn servers (gunicorn.conf.py, one worker each)
-on the test database with FAB's login rate limit on (AUTH_RATE_LIMITED via the environment).
+on the test database with the sign-in limit per account on (app/access/ratelimit.py, via the environment).
 Failed logins split across both servers are counted together: the limit holds across processes.
 Cost: ~10 s (two app starts)."""
 from __future__ import annotations
@@ -24,7 +24,8 @@ def two_servers(app, redis_conn):
             port = free_port()
             env = subprocess_env(GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS=1, GUNICORN_THREADS=2,
                                  GUNICORN_GRACEFUL_TIMEOUT=3,
-                                 JIEDAO_AUTH_RATE_LIMITED=1, JIEDAO_AUTH_RATE_LIMIT=f"{LIMIT} per 1 minute")
+                                 JIEDAO_LOGIN_LIMIT_ACCOUNT=f"{LIMIT} per 1 minute",
+                                 JIEDAO_LOGIN_LIMIT_ADDRESS="1000 per 1 minute")
             log = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: a full pipe would block the server
             procs.append(subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "run:app"],
                                           cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True))
