@@ -131,7 +131,7 @@ def audit_rows(ctx: Context, start: int, n: int):
     regs = ["meeting", "petition_case", "service_list_item", "work_item", "volunteer"]
     rnd = random.Random(start + 3)
     for i in range(start, start + n):
-        action = actions[i % len(actions)]
+        action = "update" if i % 1000 == 7 else actions[i % len(actions)]
         diff = None
         if action in ("update", "insert"):
             diff = json.dumps({"status": ["planned", "held"], "remarks": [None, _text(rnd, i, 1)]}, ensure_ascii=False)

@@ -40,9 +40,9 @@ class BoundedCount(int):
 
     cap: int = COUNT_CAP
 
-    def __new__(cls, value: int, cap: int = COUNT_CAP):
+    def __new__(cls, value: int, cap: int | None = None):
         obj = super().__new__(cls, value)
-        obj.cap = cap
+        obj.cap = COUNT_CAP if cap is None else cap
         return obj
 
     def __str__(self) -> str:
@@ -172,7 +172,7 @@ def query(datamodel, view_name: str, filters, order_column: str, order_direction
     elif len(rows) < page_size:
         count = offset + len(rows)  # the last page: the total is known
     else:
-        count = BoundedCount(max(COUNT_CAP + 1, offset + 2 * page_size))
+        count = BoundedCount(max(COUNT_CAP + 1, offset + 2 * page_size), COUNT_CAP)
 
     if has_request_context():
         first = last = None
