@@ -13,7 +13,7 @@ both grow with the table. ``ScopedInterface.query`` (list pages only) comes here
   the order index (``SELECT id … ORDER BY … LIMIT n OFFSET k*n`` as a subquery), and the
   page's full rows are joined by id.
 - **Capped count**: rows are counted up to ``COUNT_CAP`` (``SELECT count(*) FROM (SELECT 1
-  … LIMIT cap+1)``); past it the page says "10,000+" and still offers the next page.
+  … LIMIT cap+1)``); past it the page says "1,000+" and still offers the next page.
   Once a page comes back short, the exact total is known and shown.
 
 Query count per page is fixed: the page, the capped count and one IN query per related
@@ -30,13 +30,13 @@ import sqlalchemy as sa
 from flask import g, has_request_context, request, url_for
 from sqlalchemy.orm import selectinload
 
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 CURSOR_ARG = "_k_"
 
 
 class BoundedCount(int):
     """A row count that stopped at the cap: compares as a number big enough for one more page,
-    prints as "10,000+"."""
+    prints as "1,000+"."""
 
     cap: int = COUNT_CAP
 
