@@ -98,7 +98,7 @@ SPECS = [
          ("user", "usr.last_name ASC, audit_log.id ASC"), live="1 = 1"),
 ]
 PAGE = 25
-REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))  # 0: one measured call per case
 
 
 class Client:
@@ -145,8 +145,12 @@ class Client:
 
 def timed(fn, repeat: int | None = None):
     """Median and max seconds of `repeat` calls after one warm-up call, and the warm-up's result."""
-    repeat = repeat or REPEAT
+    repeat = REPEAT if repeat is None else repeat
+    t0 = time.perf_counter()
     result = fn()
+    if repeat == 0:
+        elapsed = time.perf_counter() - t0
+        return result, elapsed, elapsed
     times = []
     for _ in range(repeat):
         t0 = time.perf_counter()
@@ -157,8 +161,10 @@ def timed(fn, repeat: int | None = None):
 
 def timed_page(client: Client, url: str, repeat: int | None = None):
     """Like timed(), for a page: also the median CPU seconds of this process and SQL seconds."""
-    repeat = repeat or REPEAT
+    repeat = REPEAT if repeat is None else repeat
     first = client.get(url)
+    if repeat == 0:  # one measured call (BENCH_REPEAT=0: the slowest pages at the largest size)
+        return first, first[1], first[1], client.last["cpu_s"], client.last["sql_s"]
     wall, cpu, sql = [], [], []
     for _ in range(repeat):
         _b, t, _q = client.get(url)
@@ -515,6 +521,8 @@ def main() -> None:
     ap.add_argument("--out", default=os.environ.get("BENCH_OUT"))
     ap.add_argument("--export-child")
     ap.add_argument("--no-export", action="store_true")
+    ap.add_argument("--keep", action="store_true",
+                    help="measure the database as it is (no rebuild); sizes below its row count are skipped")
     args = ap.parse_args()
     if args.export_child:
         print(json.dumps(export_child(args.export_child, args.url)))
@@ -525,13 +533,17 @@ def main() -> None:
     out_path = Path(args.out or ROOT / "instance" / f"bench-{dialect}.json")
     out_path.parent.mkdir(parents=True, exist_ok=True)
     print(f"Jiedao benchmark on {dialect}, sizes {sizes}; the database is rebuilt")
-    app = build_app(url)
+    app = build_app(url, fresh=not args.keep)
     from app.extensions import db
 
     with app.app_context():
         engine = db.engine
     results: list[dict] = []
     stages = sorted(set(sizes) | ({EXPORT_ROWS} if max(sizes) >= EXPORT_ROWS and not args.no_export else set()))
+    if args.keep:
+        with engine.connect() as conn:
+            have = min(data.count(conn, t) for t in data.GENERATORS)
+        stages = [s for s in stages if s >= have]
     for size in stages:
         print(f"[{size:,} rows per register]")
         fill(engine, size)
