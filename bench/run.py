@@ -522,6 +522,8 @@ def main() -> None:
     ap.add_argument("--export-child")
     ap.add_argument("--no-export", action="store_true")
     ap.add_argument("--export", action="store_true", help="measure the 200,000-row export even if the sizes stop below")
+    ap.add_argument("--registers", help="comma-separated register keys to measure (default: all four)")
+    ap.add_argument("--no-pages", action="store_true", help="skip dashboards, calendar, escalation list and sweep")
     ap.add_argument("--keep", action="store_true",
                     help="measure the database as it is (no rebuild); sizes below its row count are skipped")
     args = ap.parse_args()
@@ -542,20 +544,23 @@ def main() -> None:
     results: list[dict] = []
     export = (max(sizes) >= EXPORT_ROWS or args.export) and not args.no_export
     stages = sorted(set(sizes) | ({EXPORT_ROWS} if export else set()))
+    registers = set(args.registers.split(",")) if args.registers else None
     if args.keep:
         with engine.connect() as conn:
-            have = min(data.count(conn, t) for t in data.GENERATORS)
+            have = min(data.count(conn, t) for t in (registers or data.GENERATORS))
         stages = [s for s in stages if s >= have]
     for size in stages:
         print(f"[{size:,} rows per register]")
-        fill(engine, size)
+        if not args.keep:
+            fill(engine, size)
         if size == EXPORT_ROWS and export:
             print("  export")
             for r in measure_export(url, size):
                 r["rows"] = size
                 results.append(r)
         if size in sizes:
-            results.extend(measure_size(app, engine, size))
+            results.extend(measure_size(app, engine, size, registers=registers, pages=not args.no_pages,
+                                        sweep=not args.no_pages))
         out_path.write_text(json.dumps({"database": dialect, "sizes": sizes, "results": results}, indent=1,
                                        default=str))
     print("times in ms: median / max wall time of the request, cpu = this process's CPU time (app, and SQLite's\n"
