@@ -535,7 +535,7 @@ def main() -> None:
     dialect = "postgresql" if url.startswith("postgresql") else "sqlite"
     out_path = Path(args.out or ROOT / "instance" / f"bench-{dialect}.json")
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    print(f"Jiedao benchmark on {dialect}, sizes {sizes}; the database is rebuilt")
+    print(f"Jiedao benchmark on {dialect}, sizes {sizes}" + ("" if args.keep else "; the database is rebuilt"))
     app = build_app(url, fresh=not args.keep)
     from app.extensions import db
 
