@@ -153,7 +153,9 @@ def query(datamodel, view_name: str, filters, order_column: str, order_direction
         rows = _eager(datamodel, q.limit(page_size)).all()
         if direction == "b":
             rows.reverse()
-    elif page > 0:
+    elif page > 0 or key_col is None:
+        # deep page by number, or an order no keyset can walk (a related column, NULLs): the sort
+        # and OFFSET run over narrow (key, id) rows, then the page's full rows are joined by id
         ids = datamodel._apply_inner_all(session.query(model.id), filters, order_column, order[1],
                                          page, page_size, aliases_mapping={}).subquery("page_ids")
         q = session.query(model).join(ids, model.id == ids.c.id)

@@ -15,11 +15,12 @@ down_revision = 'fuwu_0001'
 branch_labels = None
 depends_on = None
 
-#: the default list order over live rows (app/core/paging.py walks it for keyset and deep pages)
+#: the default list order over live rows (app/core/paging.py walks it for keyset and deep pages);
+#: org_unit_id last: scoped pages and counts are read from the index alone
 ORDER_INDEXES = {
-    "ix_meeting_live_order": ("meeting", ["is_deleted", "planned_start", "id"]),
-    "ix_petition_case_live_order": ("petition_case", ["is_deleted", "received_at", "id"]),
-    "ix_service_list_item_live_order": ("service_list_item", ["is_deleted", "month", "id"]),
+    "ix_meeting_live_order": ("meeting", ["is_deleted", "planned_start", "id", "org_unit_id"]),
+    "ix_petition_case_live_order": ("petition_case", ["is_deleted", "received_at", "id", "org_unit_id"]),
+    "ix_service_list_item_live_order": ("service_list_item", ["is_deleted", "month", "id", "org_unit_id"]),
 }
 #: Register.fulltext of these registers, frozen at this revision (app/core/search.py)
 FULLTEXT = {
