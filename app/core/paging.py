@@ -9,9 +9,9 @@ both grow with the table. ``ScopedInterface.query`` (list pages only) comes here
   The cursor names the page, page size, order and filters it was made for; a cursor that
   does not match the request is ignored (the page is then read as below). Sort columns
   that may be NULL, enums and relations are not keyed (OFFSET path).
-- **Deferred OFFSET** (a jump to page k, or no cursor): the OFFSET walks only the ids in
-  the order index (``SELECT id … ORDER BY … LIMIT n OFFSET k*n`` as a subquery), and the
-  page's full rows are joined by id.
+- **Deferred OFFSET** (a jump to page k, or an order no keyset can walk: a related column,
+  a nullable one): the sort and OFFSET run over ids only (``SELECT id … ORDER BY … LIMIT n
+  OFFSET k*n``, from the order index where there is one), then the page's rows are read by id.
 - **Capped count**: rows are counted up to ``COUNT_CAP`` (``SELECT count(*) FROM (SELECT 1
   … LIMIT cap+1)``); past it the page says "1,000+" and still offers the next page.
   Once a page comes back short, the exact total is known and shown.
@@ -155,12 +155,11 @@ def query(datamodel, view_name: str, filters, order_column: str, order_direction
             rows.reverse()
     elif page > 0 or key_col is None:
         # deep page by number, or an order no keyset can walk (a related column, NULLs): the sort
-        # and OFFSET run over narrow (key, id) rows, then the page's full rows are joined by id
-        ids = datamodel._apply_inner_all(session.query(model.id), filters, order_column, order[1],
-                                         page, page_size, aliases_mapping={}).subquery("page_ids")
-        q = session.query(model).join(ids, model.id == ids.c.id)
-        q = datamodel.apply_order_by(q, order_column, order[1], aliases_mapping={}, add_pk=True)
-        rows = _eager(datamodel, q).all()
+        # and OFFSET run over narrow (key, id) rows; then the page's full rows are read by id
+        ids = [r[0] for r in datamodel._apply_inner_all(session.query(model.id), filters, order_column, order[1],
+                                                         page, page_size, aliases_mapping={})]
+        found = {r.id: r for r in _eager(datamodel, session.query(model).filter(model.id.in_(ids)))} if ids else {}
+        rows = [found[i] for i in ids if i in found]
     else:
         q = datamodel.apply_all(session.query(model), filters, order_column, order[1], 0, page_size)
         rows = q.all()
