@@ -6,7 +6,7 @@ PIP    := $(VENV)/bin/pip
 FLASK  := $(VENV)/bin/flask --app run
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-pg install catalogs db demo clean serve worker scheduler
+.PHONY: run test test-pg install catalogs db demo clean serve worker scheduler bench
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON)"; exit 1; }
@@ -50,6 +50,12 @@ test: install
 # The same suite on PostgreSQL (the machine's server; TEST_DATABASE_URL overrides).
 test-pg: install
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(PY) -m pytest -q
+
+# The benchmark (bench/run.py, README "Performance"): rebuilds the database it is given
+# (SQLite instance/bench.db by default; a PostgreSQL database's name must contain bench or test).
+#   make bench BENCH_SIZES=1000,100000 DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench
+bench: install
+	$(PY) bench/run.py $(if $(DATABASE_URL),--url '$(DATABASE_URL)') $(if $(BENCH_SIZES),--sizes '$(BENCH_SIZES)')
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

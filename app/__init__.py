@@ -28,7 +28,7 @@ class HomeView(IndexView):
 
 
 def create_app(config: str | object = "config.Config") -> Flask:
-    from .core import audit, clock, permissions, registry
+    from .core import audit, clock, paging, permissions, registry, search
     from .core.enums import alembic_render_item
     from .core.views import build_api, build_view
 
@@ -53,12 +53,14 @@ def create_app(config: str | object = "config.Config") -> Flask:
     db.init_app(app)
     csrf.init_app(app)  # before AppBuilder, so FAB's API login is exempted (fab-notes)
     migrate.init_app(app, db, render_as_batch=True, directory=str(ROOT / "migrations"),
-                     render_item=alembic_render_item, compare_type=True)
+                     render_item=alembic_render_item, compare_type=True,
+                     include_name=search.include_name)  # FTS tables, trigram indexes: not models
 
     with app.app_context():
         appbuilder = AppBuilder(indexview=HomeView)
         appbuilder.init_app(app, db.session)
         audit.install(db.session)
+        paging.init_app(app)  # FAB's page links carry the keyset cursor
         for reg in registry.all_registers():
             if not reg.views:
                 continue

@@ -200,12 +200,19 @@ def missed_sessions(now: dt.datetime, days: int = 35):
     meetings = list(db.session.execute(sa.select(
         Meeting.id, Meeting.planned_start, Meeting.actual_start, Meeting.meeting_type, Meeting.schedule_rule_id,
         Meeting.status).where(Meeting.is_deleted.is_(False), Meeting.planned_start >= lo)))
+    # meetings grouped once by their rule and (rule-less) by type: one pass, not rules × meetings
+    by_rule, by_type = defaultdict(list), defaultdict(list)
+    for m in meetings:
+        if m.status.name == "cancelled":
+            continue
+        if m.schedule_rule_id is not None:
+            by_rule[m.schedule_rule_id].append(m)
+        else:
+            by_type[m.meeting_type].append(m)
     for rule in rules:
         robj = parse_rule(rule.rrule, rule.start_time)
-        held = {period_key(robj, (m.actual_start or m.planned_start).date()) for m in meetings
-                if (m.schedule_rule_id == rule.id
-                    or (_by_type(rule) and m.schedule_rule_id is None and m.meeting_type == rule.meeting_type))
-                and m.status.name != "cancelled"}
+        fulfilling = by_rule.get(rule.id, []) + (by_type.get(rule.meeting_type, []) if _by_type(rule) else [])
+        held = {period_key(robj, (m.actual_start or m.planned_start).date()) for m in fulfilling}
         for day, _orig, _start in expand(rule.rrule, start, end, work, bool(rule.shift_to_working_day),
                                          rule.start_time):
             due_at = dt.datetime.combine(day, dt.time(23, 59, 59))

@@ -58,6 +58,9 @@ class Meeting(RegisterRow, db.Model):
     """会议台账 — every meeting of every module, scoped by its own `module`."""
 
     __tablename__ = "meeting"
+    # the list's default order over live rows, tie-broken by id: keyset pages and deep OFFSETs walk it;
+    # org_unit_id last, so a community's or grid's pages and counts are read from the index alone
+    __table_args__ = (sa.Index("ix_meeting_live_order", "is_deleted", "planned_start", "id", "org_unit_id"),)
     module = enum_column(Module, nullable=False, index=True)
     meeting_type = enum_column(MeetingType, nullable=False)
     title = sa.Column(sa.String(200), nullable=False)

@@ -12,16 +12,42 @@ import enum
 from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask import has_request_context
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
-from . import clock, pii, registry, scope
+from . import clock, paging, pii, registry, scope
+
+#: what a related column sorts by: the related model's first column of these
+RELATION_SORT_KEYS = ("name", "title", "full_name", "case_no", "last_name", "username")
 
 
 class ScopedInterface(SQLAInterface):
     #: relationships to load with the page (set by the view from its list columns)
     eager: tuple[str, ...] = ()
+    #: the list view this datamodel serves: its pages use keyset paging and a capped count
+    #: (app.core.paging); None for the REST API, which keeps FAB's exact count
+    paged_view: str | None = None
+
+    def query(self, filters=None, order_column="", order_direction="", page=None, page_size=None,
+              select_columns=None, outer_default_load=False):
+        if self.paged_view and not select_columns and has_request_context():
+            return paging.query(self, self.paged_view, filters, order_column, order_direction, page, page_size)
+        return super().query(filters, order_column, order_direction, page, page_size, select_columns,
+                             outer_default_load)
+
+    def relation_sort_column(self, column: str) -> str:
+        """A many-to-one column sorts by its related row's name (`org_unit` → `org_unit.name`)."""
+        if column and "." not in column and self.is_relation_many_to_one(column):
+            related = self.get_related_model(column)
+            key = next((k for k in RELATION_SORT_KEYS if k in related.__table__.c), None)
+            return f"{column}.{key or 'id'}"
+        return column
+
+    def apply_order_by(self, query, order_column, order_direction, *args, **kwargs):
+        return super().apply_order_by(query, self.relation_sort_column(order_column), order_direction,
+                                      *args, **kwargs)
 
     def _apply_inner_all(self, query, filters=None, *args, **kwargs):
         return super()._apply_inner_all(scope.restrict(query, self.obj), filters, *args, **kwargs)

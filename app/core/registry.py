@@ -50,6 +50,7 @@ class Register:
     group: str  # permission group of domain §9.2 (G1…G15), or AUDIT
     list_columns: Sequence[str]
     search_columns: Sequence[str] = ()
+    fulltext: Sequence[str] = ()  # text columns searched through an index (core/search.py, a migration)
     form_columns: Sequence[str] | None = None  # add and edit; default: model's user columns
     show_columns: Sequence[str] | None = None
     order: tuple[str, str] = ("id", "desc")

@@ -112,9 +112,62 @@ def cell_value(value, kind: str = "text"):
     return str(value)
 
 
-def _write_book(path: str, sheet_name: str, columns: Sequence[Col], rows: Iterable) -> int:
+def _cell_writer(sheet, kind: str, fmt):
+    """write(row, col, value) for one column: the common types go straight to xlsxwriter,
+    anything else through cell_value() (labels of enums are looked up once per value)."""
+    write_string, write_number, write_datetime = sheet.write_string, sheet.write_number, sheet.write_datetime
+    memo: dict = {}
+
+    def generic(r, i, value):
+        value = cell_value(value, kind)
+        if value is None:
+            return
+        if isinstance(value, (dt.date, dt.time)):
+            write_datetime(r, i, value, fmt)
+        elif isinstance(value, str):
+            write_string(r, i, value)
+        else:
+            write_number(r, i, value, fmt)
+
+    if kind == "text":
+        def text(r, i, value):
+            if type(value) is str:
+                if value:
+                    write_string(r, i, value)
+            elif value is not None:
+                try:
+                    shown = memo[value]
+                except (KeyError, TypeError):
+                    shown = cell_value(value, kind)
+                    try:
+                        memo[value] = shown
+                    except TypeError:
+                        pass
+                if shown:
+                    write_string(r, i, shown)
+        return text
+    if kind == "datetime":
+        def datetime_(r, i, value):
+            if type(value) is dt.datetime and value.tzinfo is None:
+                write_datetime(r, i, value, fmt)
+            elif value is not None:
+                generic(r, i, value)
+        return datetime_
+    if kind in ("int", "number"):
+        def number(r, i, value):
+            if type(value) in (int, float):
+                write_number(r, i, value, fmt)
+            elif value is not None:
+                generic(r, i, value)
+        return number
+    return generic
+
+
+def _write_book(path, sheet_name: str, columns: Sequence[Col], rows: Iterable) -> int:
+    """Write `rows` under `columns` as one sheet into `path` (a file name or a binary stream)."""
     book = xlsxwriter.Workbook(path, {"constant_memory": True, "remove_timezone": True,
-                                      "strings_to_formulas": False, "strings_to_urls": False})
+                                      "strings_to_formulas": False, "strings_to_urls": False,
+                                      "strings_to_numbers": False})
     try:
         sheet = book.add_worksheet(sheet_name[:31] or "Sheet1")
         header_fmt = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
@@ -125,20 +178,12 @@ def _write_book(path: str, sheet_name: str, columns: Sequence[Col], rows: Iterab
             sheet.set_column(i, i, width, formats.get(col.kind))
         sheet.write_row(0, 0, headers, header_fmt)
         sheet.freeze_panes(1, 0)
-        getters = [c.get or (lambda row, i=i: row[i]) for i, c in enumerate(columns)]
+        plan = [(i, c.get or (lambda row, i=i: row[i]), _cell_writer(sheet, c.kind, formats.get(c.kind)))
+                for i, c in enumerate(columns)]
         r = 0
         for r, row in enumerate(rows, start=1):
-            for i, col in enumerate(columns):
-                value = cell_value(getters[i](row), col.kind)
-                if value is None:
-                    continue
-                fmt = formats.get(col.kind)
-                if isinstance(value, (dt.date, dt.time)):
-                    sheet.write_datetime(r, i, value, fmt)
-                elif isinstance(value, str):
-                    sheet.write_string(r, i, value)
-                else:
-                    sheet.write_number(r, i, value, fmt)
+            for i, get, write in plan:
+                write(r, i, get(row))
         sheet.autofilter(0, 0, max(r, 1), max(len(columns) - 1, 0))
     finally:
         book.close()
@@ -212,9 +257,99 @@ def register_columns(view, columns: Sequence[str]) -> list[Col]:
     return out
 
 
-def export_response(view) -> Response:
-    """The list the user is looking at, as xlsx: search, filters, sort and data scope; all pages,
-    or only the current one with ?pages=current."""
+def _plain_export(view, columns: Sequence[str]):
+    """(select columns, Col specs) reading plain table columns and many-to-one labels straight
+    from SQL rows, or None when a column needs the ORM object (properties, dotted paths, per-row
+    personal-data rules)."""
+    reg = view.register
+    model = reg.model
+    datamodel = view.datamodel
+    if pii.per_row(reg):
+        return None
+    clear = pii.sees_clear(reg)
+    table = model.__table__
+    selected, specs = [], []
+    for col in columns:
+        label = reg.label(col)
+        if col in table.c:
+            kind = "text" if col in reg.pii else column_kind(model, col)
+            getter = _column_getter(len(selected), reg.pii.get(col) if col in reg.pii and not clear else None)
+            width = max(_text_width(model, col), _header_width(str(label))) if kind == "text" else None
+            selected.append(table.c[col])
+        elif "." not in col and datamodel.is_relation_many_to_one(col):
+            prop = getattr(model, col).property
+            local = list(prop.local_columns)
+            if len(local) != 1:
+                return None
+            kind, width = "text", max(16, _header_width(str(label)))
+            getter = _RelatedLabels(prop.mapper.class_, len(selected))
+            selected.append(local[0])
+        else:
+            return None
+        specs.append(Col(label, kind, width, get=getter))
+    return selected, specs
+
+
+def _column_getter(index: int, mask_kind: str | None):
+    if mask_kind is None:
+        return lambda row: row[index]
+    return lambda row: pii.mask(row[index], mask_kind)
+
+
+class _RelatedLabels:
+    """A many-to-one column's label (str of the related row), loaded in batches of ids and kept."""
+
+    BATCH = 2000
+
+    def __init__(self, model, index: int):
+        self.model, self.index, self.labels = model, index, {}
+        self.pending: list = []
+
+    def __call__(self, row):
+        key = row[self.index]
+        if key is None:
+            return None
+        try:
+            return self.labels[key]
+        except KeyError:
+            from app.extensions import db
+
+            objs = db.session.query(self.model).filter(self.model.id == key).all()
+            self.labels[key] = str(objs[0]) if objs else None
+            return self.labels[key]
+
+    def preload(self, keys) -> None:
+        from app.extensions import db
+
+        missing = sorted({k for k in keys if k is not None and k not in self.labels})
+        for start in range(0, len(missing), self.BATCH):
+            chunk = missing[start:start + self.BATCH]
+            for obj in db.session.query(self.model).filter(self.model.id.in_(chunk)):
+                self.labels[obj.id] = str(obj)
+            for k in chunk:
+                self.labels.setdefault(k, None)
+
+
+def _batched(rows, specs, size: int = 2000):
+    """Rows as they stream, with each related column's labels loaded once per batch of rows."""
+    related = [c.get for c in specs if isinstance(c.get, _RelatedLabels)]
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            for rel in related:
+                rel.preload(r[rel.index] for r in batch)
+            yield from batch
+            batch = []
+    for rel in related:
+        rel.preload(r[rel.index] for r in batch)
+    yield from batch
+
+
+def register_export(view):
+    """(stem, Col specs, rows callable) of the list the user is looking at (request args: search,
+    filters, sort, ?pages=current) — the one place that turns a register's list into sheet rows.
+    ``write_register_xlsx`` writes it to a file or stream; ``export_response`` streams it."""
     datamodel = view.datamodel
     # fresh Filters per request: FAB's view-level self._filters is shared between threads
     filters = datamodel.get_filters(view.search_columns)
@@ -224,21 +359,48 @@ def export_response(view) -> Response:
     if request.args.get("pages") == "current":
         page = get_page_args().get(view.__class__.__name__, 0)
         page_size = get_page_size_args().get(view.__class__.__name__, view.page_size)
-    query = datamodel.session.query(datamodel.obj)
-    query = datamodel.apply_all(query, filters, order_column, order_direction, page=page, page_size=page_size)
     reg = view.register
     columns = list(view.list_columns)
     if "id" not in columns and reg.writable:
         if hasattr(reg.model, "version") and "version" not in columns:
             columns.append("version")  # the version it was read at: an import cannot overwrite a newer change
         columns.append("id")  # the key an edited export is imported back by (last column)
+    query = datamodel.session.query(datamodel.obj)
+    plain = _plain_export(view, columns)
+    if plain is not None:
+        # SQL rows, not ORM objects: scope, filters and order as the page, related labels by id
+        selected, specs = plain
+        query = datamodel._apply_inner_all(query, filters, order_column, order_direction, page=page,
+                                           page_size=page_size, aliases_mapping={})
+        statement = query.with_entities(*selected).statement.execution_options(yield_per=2000)
+
+        def rows():
+            from app.extensions import db
+
+            return _batched(db.session.execute(statement), specs)
+        return reg.name, specs, rows
+    query = datamodel.apply_all(query, filters, order_column, order_direction, page=page, page_size=page_size)
     specs = register_columns(view, columns)
     # 2.0-style execution: the legacy Query forces unique(), which yield_per refuses
     statement = query.statement.execution_options(yield_per=2000)
 
-    def rows():
+    def orm_rows():
         from app.extensions import db
 
         return db.session.execute(statement).scalars()
+    return reg.name, specs, orm_rows
 
-    return xlsx_response(reg.name, specs, rows)
+
+def write_register_xlsx(view, target) -> int:
+    """Write the register list of the current request (see register_export) into `target`, a file
+    name or a binary stream; returns the number of rows. A background job can call this inside
+    ``app.test_request_context(query_string=…)`` with the user logged in."""
+    stem, specs, rows = register_export(view)
+    return _write_book(target, str(stem), specs, rows())
+
+
+def export_response(view) -> Response:
+    """The list the user is looking at, as xlsx: search, filters, sort and data scope; all pages,
+    or only the current one with ?pages=current."""
+    stem, specs, rows = register_export(view)
+    return xlsx_response(stem, specs, rows)

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from wtforms import BooleanField, HiddenField, TimeField
 from wtforms import validators as wtv
 
-from . import imports, pii, spreadsheets, workflow, writes
+from . import imports, pii, search, spreadsheets, workflow, writes
 from .enums import EnumSet
 from .fields import EnumSetField, LabeledEnumField, LocalDateTimeField
 from .interface import ScopedInterface, WritableOrgUnits
@@ -395,6 +395,8 @@ def _columns(reg: Register, datamodel):
 def build_view(reg: Register) -> type[ScopedModelView]:
     datamodel = ScopedInterface(reg.model)
     datamodel.eager = tuple(c for c in reg.list_columns if datamodel.is_relation(c))
+    datamodel.paged_view = view_class_name(reg)  # keyset pages, capped count (core/paging.py)
+    datamodel.filter_converter_class = search.converter_for(tuple(reg.fulltext))
     form, show = _columns(reg, datamodel)
     all_cols = set(reg.list_columns) | set(reg.search_columns) | set(form) | set(show)
     extra = _extra_form_fields(reg, form)
@@ -411,7 +413,9 @@ def build_view(reg: Register) -> type[ScopedModelView]:
         "add_columns": form,
         "edit_columns": form + [LOCK_FIELD] if form else [],
         "show_columns": show,
-        "order_columns": [c for c in reg.list_columns if not datamodel.is_relation(c)],
+        # a related column sorts by the related row's name (ScopedInterface.relation_sort_column)
+        "order_columns": [c for c in reg.list_columns
+                          if not datamodel.is_relation(c) or datamodel.is_relation_many_to_one(c)],
         "label_columns": {c: reg.label(c) for c in all_cols},
         "base_order": reg.order,
         "add_form_query_rel_fields": org_choice,
@@ -441,6 +445,7 @@ def _action_for(t):
 
 def build_api(reg: Register) -> type[ScopedModelRestApi]:
     datamodel = ScopedInterface(reg.model)
+    datamodel.filter_converter_class = search.converter_for(tuple(reg.fulltext))
     form, show = _columns(reg, datamodel)
     # EnumSet columns are edited in the form only (the API would see a bare string)
     plain_form = [c for c in form if not isinstance(getattr(reg.model.__table__.c.get(c), "type", None), EnumSet)]

@@ -9,6 +9,9 @@ from app.core import timerules
 from . import engine
 
 
+SHOWN = 500
+
+
 class EscalationView(BaseView):
     route_base = "/escalation"
     class_permission_name = "escalation"
@@ -22,8 +25,9 @@ class EscalationView(BaseView):
         counts = {s: sum(1 for e in entries if e.stage == s)
                   for s in (timerules.REMINDER, timerules.SUPERVISION, timerules.NOTICE)}
         overdue = sum(1 for e in entries if e.overdue)
-        return self.render_template("escalation/index.html", entries=entries, counts=counts, overdue=overdue,
-                                    title=_l("Escalation list"))
+        # the most urgent SHOWN rows: a city-wide database can have tens of thousands due at once
+        return self.render_template("escalation/index.html", entries=entries, shown=entries[:SHOWN], counts=counts,
+                                    overdue=overdue, title=_l("Escalation list"))
 
 
 def register_views(appbuilder) -> None:

@@ -266,6 +266,7 @@ class Volunteer(RegisterRow, db.Model):
 
 class ServiceListItem(RegisterRow, db.Model):
     __tablename__ = "service_list_item"
+    __table_args__ = (sa.Index("ix_service_list_item_live_order", "is_deleted", "month", "id", "org_unit_id"),)
     group_id = sa.Column(sa.Integer, sa.ForeignKey("service_group.id"), nullable=False, index=True)
     group = relationship(ServiceGroup, foreign_keys=[group_id])
     volunteer_id = sa.Column(sa.Integer, sa.ForeignKey("volunteer.id"), index=True)

@@ -41,6 +41,7 @@ class PetitionCase(RegisterRow, db.Model):
     """信访件 — from receipt to 办结 / 息访 / 依法终结."""
 
     __tablename__ = "petition_case"
+    __table_args__ = (sa.Index("ix_petition_case_live_order", "is_deleted", "received_at", "id", "org_unit_id"),)
     case_no = sa.Column(sa.String(40), nullable=False, unique=True)
     channel = enum_column(PetitionChannel, nullable=False)
     received_at = sa.Column(sa.DateTime, nullable=False, index=True)

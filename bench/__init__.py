@@ -1,0 +1,1 @@
+"""The benchmark (bench/run.py); a package so the small-size test can import it."""
