@@ -34,6 +34,11 @@ SENTENCE = re.compile(r"\b[A-Za-z]{2,}(?:[ ,'’-]+[A-Za-z]{2,}){2,}")
 ALLOWED = re.compile(r"English|Excel|xlsx|ICS|iCalendar|ECharts|PDF|URL|API|KB|MB|ID")
 
 
+# text a person reads or hears besides the page's own: tooltips, placeholders, names of icon buttons
+ATTRIBUTE_TEXTS = """() => [...document.querySelectorAll('[title], [placeholder], [aria-label], img[alt]')]
+    .flatMap(e => ['title', 'placeholder', 'aria-label', 'alt'].map(a => e.getAttribute(a)).filter(Boolean))"""
+
+
 def screenshot_dir() -> Path:
     folder = Path(os.environ.get("JIEDAO_SCREENSHOTS")
                   or Path(__file__).resolve().parents[2] / "instance" / "screenshots")
@@ -70,7 +75,7 @@ class Person:
         where = f"{self.username} at {page.url} ({self.width}px)"
         self.visited.append(page.url)
         assert page.title().strip(), f"no page title: {where}"
-        foreign = foreign_text(self.text())
+        foreign = foreign_text(self.text() + "\n" + "\n".join(self.page.evaluate(ATTRIBUTE_TEXTS)))
         assert not foreign, f"untranslated or English text {foreign}: {where}"
         violations = self.axe()
         assert not violations, f"accessibility violations {violations}: {where}"
@@ -117,7 +122,8 @@ class Person:
             toggle.click()
             page.locator(".navbar-collapse.in").wait_for()
         page.locator(".navbar-nav > li.dropdown > a", has_text=group).first.click()
-        link = page.locator(".navbar-nav li.dropdown.open .dropdown-menu a", has_text=item).first
+        link = page.locator(".navbar-nav li.dropdown.open .dropdown-menu a",
+                            has_text=re.compile(rf"^\s*{re.escape(item)}\s*$")).first
         with page.expect_navigation():
             link.click()
         return self.seen()
@@ -136,7 +142,16 @@ class Person:
         return self.click("a[href*='/add']:has(i.fa-plus)")
 
     def fill(self, field: str, value: str) -> "Person":
-        self.page.fill(f"#{field}", value)
+        page = self.page
+        box = page.locator(f"#{field}")
+        if box.evaluate("e => !!e.closest('.appbuilder_date, .appbuilder_datetime')"):
+            # the date picker reads keystrokes (a pasted value is dropped when it closes): type it, then close
+            # the picker, which covers the fields below, as a person does
+            box.fill("")
+            box.press_sequentially(value)
+            page.keyboard.press("Escape")
+        else:
+            box.fill(value)
         return self
 
     def choose(self, field: str, text: str) -> "Person":
@@ -174,6 +189,19 @@ class Person:
         """The validation message shown next to a form field (FAB puts it in the field's row)."""
         row = self.page.locator(f"#{field}").locator("xpath=ancestor::tr[1]")
         return " ".join(row.locator(".text-danger, .help-block, .alert-danger, span.label-danger").all_inner_texts())
+
+    def search(self, column_label: str, value: str) -> "Person":
+        """The list's search panel: add a filter on a column, type the value, search."""
+        page = self.page
+        form = page.locator("#filter_form")
+        if not form.is_visible():
+            page.get_by_text("搜索", exact=True).first.click()
+        form.locator(".dropdown-toggle").first.click()
+        form.locator("a.filter", has_text=column_label).first.click()
+        form.locator(".filter_val").last.fill(value)
+        with page.expect_navigation():
+            form.locator("button[type=submit]").first.click()
+        return self.seen()
 
     def list_rows(self) -> list[str]:
         return self.page.locator("table.table-hover tbody tr, .table-responsive table tbody tr").all_inner_texts()
