@@ -100,6 +100,10 @@ class Person:
         # against the viewport asked for: a phone browser widens its layout viewport to fit the content
         scroll = self.page.evaluate("() => document.documentElement.scrollWidth")
         assert scroll <= self.width, f"page scrolls sideways ({scroll}px > {self.width}px): {self.page.url}"
+        # nor does a form's own box: every field is in view without scrolling sideways
+        wide = self.page.evaluate("""() => [...document.querySelectorAll('#model_form .table-responsive')]
+            .filter(b => b.scrollWidth > b.clientWidth + 1).map(b => b.scrollWidth + '>' + b.clientWidth)""")
+        assert not wide, f"the form scrolls sideways inside its box ({wide}): {self.page.url}"
 
     def shoot(self, name: str) -> Path:
         path = screenshot_dir() / f"{name}-{self.width}.png"
@@ -162,7 +166,9 @@ class Person:
         search = page.locator(".select2-container--open .select2-search__field")
         if search.count() and search.first.is_visible():
             search.first.fill(text)
-        page.locator(".select2-results__option", has_text=text).first.click()
+        options = page.locator(".select2-results__option")
+        exact = options.filter(has_text=re.compile(rf"^\s*{re.escape(text)}\s*$"))
+        (exact if exact.count() else options.filter(has_text=text)).first.click()
         return self
 
     def save(self) -> "Person":
