@@ -97,7 +97,8 @@ def due_counts(module: str | None = None, now: dt.datetime | None = None) -> Cha
         by_reg.setdefault(reg.key, []).append((reg, due))
     for key, items in by_reg.items():
         reg = items[0][0]
-        mods = _row_modules(reg, sorted({d.row_id for _r, d in items}))
+        # a missing record (row_id None: a report not filed, a meeting not held) has no row to look up
+        mods = _row_modules(reg, sorted({d.row_id for _r, d in items if d.row_id is not None}))
         for _r, due in items:
             m = mods.get(due.row_id, reg.module)
             if module is not None and m != module:

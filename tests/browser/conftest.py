@@ -56,3 +56,36 @@ def login(browser, live_server):
     yield _login
     for p in pages:
         p.close()
+
+
+PHONE = {"width": 390, "height": 844}  # iPhone 12
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture()
+def person(browser, live_server):
+    """person(username, phone=False) → a Person logged in through the login form in its own context."""
+    from .person import Person
+
+    contexts = []
+
+    def _person(username, phone=False, password="Demo@2026"):
+        if phone:
+            ctx = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2,
+                                      accept_downloads=True, locale="zh-CN")
+        else:
+            ctx = browser.new_context(viewport=DESKTOP, accept_downloads=True, locale="zh-CN")
+        contexts.append(ctx)
+        page = ctx.new_page()
+        page.set_default_timeout(15000)
+        page.goto(f"{live_server}/login/")
+        page.fill("#username", username)
+        page.fill("#password", password)
+        with page.expect_navigation():
+            page.click("input[type=submit], button[type=submit]")
+        assert "/login" not in page.url, f"login of {username} failed"
+        return Person(page, live_server, username).seen()
+
+    yield _person
+    for c in contexts:
+        c.close()
