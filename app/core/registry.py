@@ -27,7 +27,7 @@ PACKAGES = (
     "app.org", "app.common",
     "app.modules.dangjian", "app.modules.xietiao", "app.modules.zhili",
     "app.modules.zhifa", "app.modules.jingji", "app.modules.fuwu",
-    "app.escalation", "app.calendar", "app.dashboards",
+    "app.escalation", "app.calendar", "app.dashboards", "app.recycle",
 )
 
 

@@ -93,6 +93,12 @@ def can_delete(reg: Register, item) -> bool:
 def delete(reg: Register, item, parent_checked: bool = False) -> None:
     if not parent_checked and not can_delete(reg, item):
         raise WriteRefused(_("You can only delete records you created yourself."), status=403)
+    from .dependents import dependents, describe
+
+    found = dependents(item)
+    if found:  # nothing another live row points at disappears by a mis-click
+        raise WriteRefused(_("This record cannot be deleted: %(what)s refer to it. Change or delete those first.",
+                             what=describe(found)), status=409)
     try:
         item.is_deleted = True
         item.updated_at = clock.now()
