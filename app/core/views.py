@@ -76,9 +76,12 @@ class ScopedModelView(ModelView):
             flash(refusal.message, "danger")
 
     def _populate(self, form, item) -> None:
-        for name, field in form._fields.items():
-            if name not in (LOCK_FIELD, "csrf_token"):
-                field.populate_obj(item, name)
+        # no autoflush: setting a relation loads its old value, which would flush the fields set
+        # before it and bump the version, so the save was refused as stale by its own form
+        with self.datamodel.session.no_autoflush:
+            for name, field in form._fields.items():
+                if name not in (LOCK_FIELD, "csrf_token"):
+                    field.populate_obj(item, name)
 
     def _flash_saved(self, message, warnings) -> None:
         flash(message, "success")
@@ -114,7 +117,9 @@ class ScopedModelView(ModelView):
             return None
         if request.method == "POST":
             form = self.edit_form.refresh(request.form)
-            form._id = pk
+            # the Unique validator compares with the row's typed key ("5" from the URL is not 5:
+            # every edit of a row with a unique column was refused as "already exists")
+            form._id = self.datamodel.get_pk_value(item)
             if form.validate():
                 self.process_form(form, False)
                 expected = _int_or_none(form[LOCK_FIELD].data)
@@ -296,7 +301,8 @@ class ScopedModelRestApi(ModelRestApi):
             return self.response_422(message={"version": [_("Send the version you read, to protect against lost updates.")]})
         try:
             # a PUT may carry only the fields it changes: merge the rest from the row
-            item = self.edit_model_schema.load(self._merge_update_item(item, data), instance=item)
+            with self.datamodel.session.no_autoflush:  # as in the form: no flush before the version check
+                item = self.edit_model_schema.load(self._merge_update_item(item, data), instance=item)
         except ValidationError as err:
             return self.response_422(message=err.messages)
         try:
