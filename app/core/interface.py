@@ -47,6 +47,13 @@ class ScopedInterface(SQLAInterface):
             return pii.value(reg, item, col)
         return value
 
+    def get(self, id, filters=None):
+        # an id no database integer can hold is simply not there (SQLite's driver would raise
+        # OverflowError: a 500 on /show/<huge>, or on an API body naming a huge related id)
+        if not _fits(id):
+            return None
+        return super().get(id, filters)
+
     def get_related_interface(self, col_name):
         return ScopedInterface(self.get_related_model(col_name), self.session)
 
@@ -71,6 +78,13 @@ class ScopedInterface(SQLAInterface):
         except SQLAlchemyError as ex:
             self.session.rollback()
             raise DatabaseException from ex
+
+
+def _fits(value) -> bool:
+    try:
+        return -(2 ** 63) <= int(value) < 2 ** 63
+    except (TypeError, ValueError, OverflowError):
+        return True  # not a number: the query itself finds nothing
 
 
 class WritableOrgUnits(BaseFilter):

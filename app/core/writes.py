@@ -6,6 +6,9 @@ come back as WriteRefused with a message for the user; nothing is half-saved.
 """
 from __future__ import annotations
 
+import decimal
+
+import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
@@ -40,6 +43,41 @@ def run_rules(reg: Register, item) -> list[str]:
     return warnings
 
 
+_INT_LIMITS = ((sa.BigInteger, 2 ** 63), (sa.SmallInteger, 2 ** 15), (sa.Integer, 2 ** 31))
+
+
+def out_of_range(item) -> dict:
+    """{column: message} for values the column cannot hold exactly: integers beyond the column's
+    size, money with more digits than Numeric(p, s) keeps (PostgreSQL would refuse, SQLite would
+    silently keep a float), NaN/infinity, text longer than String(n). Checked before the flush so
+    both databases answer the same, with a field error instead of a server error."""
+    errors = {}
+    for attr in sa.inspect(type(item)).column_attrs:
+        column = attr.columns[0]
+        value = getattr(item, attr.key, None)
+        if value is None or isinstance(value, bool) or column.primary_key:
+            continue
+        t = column.type
+        bad = False
+        if isinstance(t, sa.Integer) and isinstance(value, int):
+            limit = next(lim for kind, lim in _INT_LIMITS if isinstance(t, kind))
+            bad = not -limit <= value < limit
+        elif isinstance(t, sa.Numeric) and not isinstance(t, sa.Float) and isinstance(value, (decimal.Decimal, int, float)):
+            d = decimal.Decimal(str(value))
+            if not d.is_finite():
+                bad = True
+            elif t.precision is not None:
+                scale = t.scale or 0
+                sign, digits, exp = d.normalize().as_tuple()
+                whole = max(len(digits) + exp, 0)
+                bad = whole > t.precision - scale or max(-exp, 0) > scale
+        elif isinstance(t, sa.String) and isinstance(value, str) and t.length is not None:
+            bad = len(value) > t.length
+        if bad:
+            errors[attr.key] = _("The value is out of range for this field.")
+    return errors
+
+
 def save(reg: Register, item, expected_version: int | None = None, need: str = "write",
          parent_checked: bool = False) -> list[str]:
     """Validate, scope-check and commit `item`. Returns warnings to show the user.
@@ -53,7 +91,13 @@ def save(reg: Register, item, expected_version: int | None = None, need: str = "
     try:
         if expected_version is not None and item.version != expected_version:
             raise WriteRefused(stale_message(), status=409)
+        limits = out_of_range(item)
+        if limits:
+            raise WriteRefused(_("Some values are out of range; nothing was saved."), limits)
         warnings = run_rules(reg, item)
+        limits = out_of_range(item)  # values a rule computed
+        if limits:
+            raise WriteRefused(_("Some values are out of range; nothing was saved."), limits)
         session.add(item)
         session.flush()
         if not parent_checked and not scope.allows(reg, item, need):
