@@ -47,12 +47,12 @@ class ScopedInterface(SQLAInterface):
             return pii.value(reg, item, col)
         return value
 
-    def get(self, id, filters=None):
+    def get(self, id, *args, **kwargs):
         # an id no database integer can hold is simply not there (SQLite's driver would raise
         # OverflowError: a 500 on /show/<huge>, or on an API body naming a huge related id)
         if not _fits(id):
             return None
-        return super().get(id, filters)
+        return super().get(id, *args, **kwargs)
 
     def get_related_interface(self, col_name):
         return ScopedInterface(self.get_related_model(col_name), self.session)

@@ -93,7 +93,9 @@ def _check_put(client, reg, row_id, col, value):
     assert r.status_code < 500, (reg.key, col, repr(value)[:80], r.status_code, r.get_data(as_text=True)[:500])
     if r.status_code == 200:
         assert _value(reg, row_id, col) == value, (reg.key, col, repr(value)[:80])
-        shown = client.api("GET", f"/api/v1/{reg.key}/{row_id}").get_json()["result"]
+        got = client.api("GET", f"/api/v1/{reg.key}/{row_id}")
+        assert got.status_code == 200, (reg.key, col, repr(value)[:80], got.status_code, got.get_data(as_text=True)[:300])
+        shown = got.get_json()["result"]
         if col in shown and col not in reg.pii:
             assert shown[col] == value, (reg.key, col, repr(value)[:80])
         return True
