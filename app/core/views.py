@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 from marshmallow.fields import Enum
 import sqlalchemy as sa
+from sqlalchemy.exc import SQLAlchemyError
 from wtforms import BooleanField, HiddenField, TimeField
 from wtforms import validators as wtv
 
@@ -235,6 +236,20 @@ def _int_or_none(value):
         return None
 
 
+def _load(schema, data, **kw):
+    """schema.load(), with the errors marshmallow-sqlalchemy lets through for a related field given
+    something that is not an id (a dict, a number no integer column holds) turned into a 422."""
+    try:
+        return schema.load(data, **kw)
+    except ValidationError:
+        raise
+    except (TypeError, ValueError, OverflowError, AttributeError, SQLAlchemyError) as e:
+        db_session = schema.opts.sqla_session if hasattr(schema.opts, "sqla_session") else None
+        if db_session is not None:
+            db_session.rollback()
+        raise ValidationError({"_schema": [_("A value has the wrong type or is out of range.")]}) from e
+
+
 class ScopedModelRestApi(ModelRestApi):
     """A register's REST API: same permissions and scope; writes go through writes.save()."""
 
@@ -278,7 +293,7 @@ class ScopedModelRestApi(ModelRestApi):
         if not request.is_json:
             return self.response_400(message="Request is not JSON")
         try:
-            item = self.add_model_schema.load(request.json)
+            item = _load(self.add_model_schema, request.json)
         except ValidationError as err:
             return self.response_422(message=err.messages)
         try:
@@ -302,7 +317,7 @@ class ScopedModelRestApi(ModelRestApi):
         try:
             # a PUT may carry only the fields it changes: merge the rest from the row
             with self.datamodel.session.no_autoflush:  # as in the form: no flush before the version check
-                item = self.edit_model_schema.load(self._merge_update_item(item, data), instance=item)
+                item = _load(self.edit_model_schema, self._merge_update_item(item, data), instance=item)
         except ValidationError as err:
             return self.response_422(message=err.messages)
         try:

@@ -16,7 +16,7 @@ from schemathesis.checks import not_a_server_error
 from tests.conftest import PASSWORD
 
 MAX_EXAMPLES = int(os.environ.get("JIEDAO_SCHEMATHESIS_EXAMPLES", 3))
-BUDGET = float(os.environ.get("JIEDAO_SCHEMATHESIS_SECONDS", 150))
+BUDGET = float(os.environ.get("JIEDAO_SCHEMATHESIS_SECONDS", 120))
 METHODS = ("GET", "POST", "PUT")
 
 
@@ -62,7 +62,7 @@ def test_no_server_error_on_any_register_endpoint(app, db):
 
         try:
             run()
-        except Exception as e:  # noqa: BLE001 - collect, report all at the end
+        except (Exception, BaseExceptionGroup) as e:  # noqa: BLE001 - schemathesis' FailureGroup: collect, report all
             failures.append(f"{op.method.upper()} {op.path}: {str(e)[:300]}")
         tried.append(f"{op.method.upper()} {op.path}")
     print(f"schemathesis: {len(tried)} of {len(ops)} operations, {MAX_EXAMPLES} examples each, "
