@@ -7,6 +7,7 @@ come back as WriteRefused with a message for the user; nothing is half-saved.
 from __future__ import annotations
 
 import decimal
+import logging
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -18,6 +19,8 @@ from app.extensions import db
 from . import clock, scope
 from .registry import Register
 from .rules import RuleViolation
+
+log = logging.getLogger(__name__)
 
 
 class WriteRefused(Exception):
@@ -94,7 +97,13 @@ def save(reg: Register, item, expected_version: int | None = None, need: str = "
         limits = out_of_range(item)
         if limits:
             raise WriteRefused(_("Some values are out of range; nothing was saved."), limits)
-        warnings = run_rules(reg, item)
+        try:
+            warnings = run_rules(reg, item)
+        except (TypeError, ValueError, AttributeError, OverflowError) as e:
+            # a value of the wrong kind that got past the schema (an id of no row, a datetime with
+            # a time zone) trips a rule: the user's input is refused, not a server error
+            log.warning("rule of %s failed on the input: %r", reg.key, e, exc_info=True)
+            raise WriteRefused(_("A value has the wrong type or is out of range.")) from e
         limits = out_of_range(item)  # values a rule computed
         if limits:
             raise WriteRefused(_("Some values are out of range; nothing was saved."), limits)
