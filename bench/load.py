@@ -181,7 +181,7 @@ def user_loop(base, role, cookies, jwt, ids, shared_id, stop_at, stats: Stats, r
         elif roll < 0.8:
             body = {"module": "dangjian", "meeting_type": "team_weekly", "status": "planned",
                     "title": f"LOAD-{run_id}-{role}-{uuid.uuid4().hex[:8]}", "org_unit": ids["org"][role],
-                    "chair": ids["user"][role], "planned_start": "2026-12-08 09:00:00"}
+                    "chair": ids["user"][role], "planned_start": "2026-12-09 09:00:00"}
             r = call("POST", "/api/v1/meeting/", json=body, headers=auth)
             if r.status_code == 201:
                 with stats.lock:
@@ -241,7 +241,7 @@ def run(source: str, users: int, seconds: float, workers: int = 2, threads: int 
             r = requests.post(server.base + "/api/v1/meeting/", headers={"Authorization": f"Bearer {jwt}"}, timeout=30,
                               json={"module": "dangjian", "meeting_type": "team_weekly", "status": "planned",
                                     "title": f"SHARED-{run_id}-{role}", "org_unit": ids["org"][role],
-                                    "chair": ids["user"][role], "planned_start": "2026-12-08 09:00:00"})
+                                    "chair": ids["user"][role], "planned_start": "2026-12-09 09:00:00"})
             if r.status_code != 201:
                 raise RuntimeError(f"{role} cannot add a meeting: {r.status_code} {r.text[:300]}")
             shared[role] = r.json()["id"]
