@@ -83,4 +83,7 @@ def create_app(config: str | object = "config.Config") -> Flask:
 
     cli.register(app)
     ops.install(app)
+    from .core import requests_guard
+
+    requests_guard.install(app)  # malformed ?q= is a 400
     return app

@@ -24,6 +24,10 @@ def register(app: Flask) -> None:
         if module_cli is not None:
             module_cli.register_cli(app)
 
+    from . import backup
+
+    backup.register_cli(app)  # backup / restore
+
     @app.cli.command("init")
     def init_cmd():
         """Create the code-defined roles and their permissions (run after `flask db upgrade`), and

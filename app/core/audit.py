@@ -65,6 +65,8 @@ def _entries(session):
                 continue
             if diff.get("is_deleted") == [False, True]:
                 kind = "delete"
+            elif diff.get("is_deleted") == [True, False]:
+                kind = "restore"  # from the recycle bin
         yield reg, obj, kind, diff
     for obj in session.deleted:
         reg = registry.for_model(type(obj))

@@ -28,7 +28,7 @@ PACKAGES = (
     "app.modules.dangjian", "app.modules.xietiao", "app.modules.zhili",
     "app.modules.zhifa", "app.modules.jingji", "app.modules.fuwu",
     "app.escalation", "app.calendar", "app.dashboards",
-    "app.jobs", "app.maintenance",
+    "app.jobs", "app.maintenance", "app.recycle",
 )
 
 

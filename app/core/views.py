@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 from marshmallow.fields import Enum
 import sqlalchemy as sa
+from sqlalchemy.exc import SQLAlchemyError
 from wtforms import BooleanField, HiddenField, TimeField
 from wtforms import validators as wtv
 
@@ -76,9 +77,12 @@ class ScopedModelView(ModelView):
             flash(refusal.message, "danger")
 
     def _populate(self, form, item) -> None:
-        for name, field in form._fields.items():
-            if name not in (LOCK_FIELD, "csrf_token"):
-                field.populate_obj(item, name)
+        # no autoflush: setting a relation loads its old value, which would flush the fields set
+        # before it and bump the version, so the save was refused as stale by its own form
+        with self.datamodel.session.no_autoflush:
+            for name, field in form._fields.items():
+                if name not in (LOCK_FIELD, "csrf_token"):
+                    field.populate_obj(item, name)
 
     def _flash_saved(self, message, warnings) -> None:
         flash(message, "success")
@@ -114,7 +118,9 @@ class ScopedModelView(ModelView):
             return None
         if request.method == "POST":
             form = self.edit_form.refresh(request.form)
-            form._id = pk
+            # the Unique validator compares with the row's typed key ("5" from the URL is not 5:
+            # every edit of a row with a unique column was refused as "already exists")
+            form._id = self.datamodel.get_pk_value(item)
             if form.validate():
                 self.process_form(form, False)
                 expected = _int_or_none(form[LOCK_FIELD].data)
@@ -236,6 +242,20 @@ def _int_or_none(value):
         return None
 
 
+def _load(schema, data, **kw):
+    """schema.load(), with the errors marshmallow-sqlalchemy lets through for a related field given
+    something that is not an id (a dict, a number no integer column holds) turned into a 422."""
+    try:
+        return schema.load(data, **kw)
+    except ValidationError:
+        raise
+    except (TypeError, ValueError, OverflowError, AttributeError, SQLAlchemyError) as e:
+        db_session = schema.opts.sqla_session if hasattr(schema.opts, "sqla_session") else None
+        if db_session is not None:
+            db_session.rollback()
+        raise ValidationError({"_schema": [_("A value has the wrong type or is out of range.")]}) from e
+
+
 class ScopedModelRestApi(ModelRestApi):
     """A register's REST API: same permissions and scope; writes go through writes.save()."""
 
@@ -279,7 +299,7 @@ class ScopedModelRestApi(ModelRestApi):
         if not request.is_json:
             return self.response_400(message="Request is not JSON")
         try:
-            item = self.add_model_schema.load(request.json)
+            item = _load(self.add_model_schema, request.json)
         except ValidationError as err:
             return self.response_422(message=err.messages)
         try:
@@ -302,7 +322,8 @@ class ScopedModelRestApi(ModelRestApi):
             return self.response_422(message={"version": [_("Send the version you read, to protect against lost updates.")]})
         try:
             # a PUT may carry only the fields it changes: merge the rest from the row
-            item = self.edit_model_schema.load(self._merge_update_item(item, data), instance=item)
+            with self.datamodel.session.no_autoflush:  # as in the form: no flush before the version check
+                item = _load(self.edit_model_schema, self._merge_update_item(item, data), instance=item)
         except ValidationError as err:
             return self.response_422(message=err.messages)
         try:

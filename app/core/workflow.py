@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from flask_babel import gettext as _
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
 
@@ -62,4 +63,7 @@ def apply(reg: Register, item, t: Transition, expected_version: int | None = Non
     except RuleViolation as e:
         writes.rollback()
         raise writes.WriteRefused(e, e.errors) from e
+    except SQLAlchemyError as e:  # an effect that queries or writes and meets a database error
+        writes.rollback()
+        raise writes.WriteRefused(_("The database refused the change; nothing was saved.")) from e
     return writes.save(reg, item, need=t.right)

@@ -6,6 +6,10 @@ come back as WriteRefused with a message for the user; nothing is half-saved.
 """
 from __future__ import annotations
 
+import decimal
+import logging
+
+import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
@@ -15,6 +19,8 @@ from app.extensions import db
 from . import clock, scope
 from .registry import Register
 from .rules import RuleViolation
+
+log = logging.getLogger(__name__)
 
 
 class WriteRefused(Exception):
@@ -43,6 +49,41 @@ def run_rules(reg: Register, item) -> list[str]:
     return warnings
 
 
+_INT_LIMITS = ((sa.BigInteger, 2 ** 63), (sa.SmallInteger, 2 ** 15), (sa.Integer, 2 ** 31))
+
+
+def out_of_range(item) -> dict:
+    """{column: message} for values the column cannot hold exactly: integers beyond the column's
+    size, money with more digits than Numeric(p, s) keeps (PostgreSQL would refuse, SQLite would
+    silently keep a float), NaN/infinity, text longer than String(n). Checked before the flush so
+    both databases answer the same, with a field error instead of a server error."""
+    errors = {}
+    for attr in sa.inspect(type(item)).column_attrs:
+        column = attr.columns[0]
+        value = getattr(item, attr.key, None)
+        if value is None or isinstance(value, bool) or column.primary_key:
+            continue
+        t = column.type
+        bad = False
+        if isinstance(t, sa.Integer) and isinstance(value, int):
+            limit = next(lim for kind, lim in _INT_LIMITS if isinstance(t, kind))
+            bad = not -limit <= value < limit
+        elif isinstance(t, sa.Numeric) and not isinstance(t, sa.Float) and isinstance(value, (decimal.Decimal, int, float)):
+            d = decimal.Decimal(str(value))
+            if not d.is_finite():
+                bad = True
+            elif t.precision is not None:
+                scale = t.scale or 0
+                sign, digits, exp = d.normalize().as_tuple()
+                whole = max(len(digits) + exp, 0)
+                bad = whole > t.precision - scale or max(-exp, 0) > scale
+        elif isinstance(t, sa.String) and isinstance(value, str) and t.length is not None:
+            bad = len(value) > t.length
+        if bad:
+            errors[attr.key] = _("The value is out of range for this field.")
+    return errors
+
+
 def save(reg: Register, item, expected_version: int | None = None, need: str = "write",
          parent_checked: bool = False) -> list[str]:
     """Validate, scope-check and commit `item`. Returns warnings to show the user.
@@ -56,7 +97,19 @@ def save(reg: Register, item, expected_version: int | None = None, need: str = "
     try:
         if expected_version is not None and item.version != expected_version:
             raise WriteRefused(stale_message(), status=409)
-        warnings = run_rules(reg, item)
+        limits = out_of_range(item)
+        if limits:
+            raise WriteRefused(_("Some values are out of range; nothing was saved."), limits)
+        try:
+            warnings = run_rules(reg, item)
+        except (TypeError, ValueError, AttributeError, OverflowError) as e:
+            # a value of the wrong kind that got past the schema (an id of no row, a datetime with
+            # a time zone) trips a rule: the user's input is refused, not a server error
+            log.warning("rule of %s failed on the input: %r", reg.key, e, exc_info=True)
+            raise WriteRefused(_("A value has the wrong type or is out of range.")) from e
+        limits = out_of_range(item)  # values a rule computed
+        if limits:
+            raise WriteRefused(_("Some values are out of range; nothing was saved."), limits)
         session.add(item)
         session.flush()
         if not parent_checked and not scope.allows(reg, item, need):
@@ -96,6 +149,12 @@ def can_delete(reg: Register, item) -> bool:
 def delete(reg: Register, item, parent_checked: bool = False) -> None:
     if not parent_checked and not can_delete(reg, item):
         raise WriteRefused(_("You can only delete records you created yourself."), status=403)
+    from .dependents import dependents, describe
+
+    found = dependents(item)
+    if found:  # nothing another live row points at disappears by a mis-click
+        raise WriteRefused(_("This record cannot be deleted: %(what)s refer to it. Change or delete those first.",
+                             what=describe(found)), status=409)
     try:
         item.is_deleted = True
         item.updated_at = clock.now()
