@@ -79,10 +79,11 @@ def create_app(config: str | object = "config.Config") -> Flask:
 
         access.install(app, appbuilder)
 
-    from . import cli, ops
+    from . import cli, errors, ops
 
     cli.register(app)
     ops.install(app)
+    errors.install(app)  # error pages in Chinese
     from .core import requests_guard
 
     requests_guard.install(app)  # malformed ?q= is a 400

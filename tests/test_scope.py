@@ -1,5 +1,6 @@
 """Data scope on every surface: list, count, show, edit, delete, export, API, drop-downs, writes."""
 import io
+import json
 
 import openpyxl
 import sqlalchemy as sa
@@ -139,3 +140,23 @@ def test_work_items_scope_by_responsible_person(db, clients):
     # a stationed-agency user sees (R·o) only work items they are responsible for
     seen = ids_in_api(clients("zfdd"), "work_item")
     assert seen == _live(WorkItem, WorkItem.responsible_person_id == f.user("zfdd").id)
+
+
+def test_api_cannot_link_a_record_outside_the_users_scope(db, clients):
+    # the form offers only readable meetings; the API must refuse an id it would not offer
+    mine = f.meeting("荷花社区", "链接范围测试荷花", chair="sq1")
+    theirs = f.meeting("新村社区", "链接范围测试新村", chair="sq2")
+    sq1 = clients("sq1")
+
+    def post(meeting):
+        return sq1.api("POST", "/api/v1/work_item/", json={
+            "module": "zhili", "kind": "other", "title": "链接范围测试任务", "status": "todo",
+            "org_unit": f.org("荷花社区").id, "meeting": meeting.id, "deadline": "2031-05-01"})
+
+    refused = post(theirs)
+    assert refused.status_code == 403, refused.get_json()
+    assert "meeting" in json.dumps(refused.get_json())
+    n = db.session.execute(sa.select(sa.func.count()).select_from(WorkItem).where(
+        WorkItem.title == "链接范围测试任务")).scalar()
+    assert n == 0
+    assert post(mine).status_code == 201

@@ -453,6 +453,8 @@ def _same(a, b) -> bool:
     if isinstance(a, (decimal.Decimal, int, float)) and isinstance(b, (decimal.Decimal, int, float)) \
             and not isinstance(a, bool) and not isinstance(b, bool):
         return decimal.Decimal(str(a)) == decimal.Decimal(str(b))
+    if a in (None, "") and b in (None, ""):
+        return True  # an empty cell is an empty text, whether the row holds NULL or ""
     return a == b
 
 

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 from marshmallow.fields import Enum
 import sqlalchemy as sa
+from sqlalchemy.orm import MANYTOONE
 from sqlalchemy.exc import SQLAlchemyError
 from wtforms import BooleanField, HiddenField, TimeField
 from wtforms import validators as wtv
@@ -245,15 +246,27 @@ def _int_or_none(value):
 def _load(schema, data, **kw):
     """schema.load(), with the errors marshmallow-sqlalchemy lets through for a related field given
     something that is not an id (a dict, a number no integer column holds) turned into a 422."""
+    db_session = schema.opts.sqla_session if hasattr(schema.opts, "sqla_session") else None
     try:
-        return schema.load(data, **kw)
+        item = schema.load(data, **kw)
     except ValidationError:
         raise
     except (TypeError, ValueError, OverflowError, AttributeError, SQLAlchemyError) as e:
-        db_session = schema.opts.sqla_session if hasattr(schema.opts, "sqla_session") else None
         if db_session is not None:
             db_session.rollback()
         raise ValidationError({"_schema": [_("A value has the wrong type or is out of range.")]}) from e
+    # marshmallow-sqlalchemy's Related field makes a NEW object for an id that does not exist:
+    # an id of no row is the client's mistake, not a row to create
+    relations = sa.inspect(type(item)).relationships
+    missing = {key: [_("No record with this id.")] for key in data
+               if key in relations and relations[key].direction is MANYTOONE
+               and (other := getattr(item, key, None)) is not None
+               and (sa.inspect(other).transient or sa.inspect(other).pending)}
+    if missing:
+        if db_session is not None:
+            db_session.rollback()
+        raise ValidationError(missing)
+    return item
 
 
 class ScopedModelRestApi(ModelRestApi):

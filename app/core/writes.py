@@ -12,6 +12,7 @@ import logging
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import MANYTOONE
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
@@ -102,7 +103,7 @@ def save(reg: Register, item, expected_version: int | None = None, need: str = "
             raise WriteRefused(_("Some values are out of range; nothing was saved."), limits)
         try:
             warnings = run_rules(reg, item)
-        except (TypeError, ValueError, AttributeError, OverflowError) as e:
+        except (TypeError, ValueError, AttributeError, OverflowError, LookupError) as e:
             # a value of the wrong kind that got past the schema (an id of no row, a datetime with
             # a time zone) trips a rule: the user's input is refused, not a server error
             log.warning("rule of %s failed on the input: %r", reg.key, e, exc_info=True)
@@ -110,6 +111,10 @@ def save(reg: Register, item, expected_version: int | None = None, need: str = "
         limits = out_of_range(item)  # values a rule computed
         if limits:
             raise WriteRefused(_("Some values are out of range; nothing was saved."), limits)
+        foreign = links_outside_scope(item)
+        if foreign:
+            raise WriteRefused(_("A linked record is outside your data scope; nothing was saved."), foreign,
+                               status=403)
         session.add(item)
         session.flush()
         if not parent_checked and not scope.allows(reg, item, need):
@@ -131,6 +136,32 @@ def save(reg: Register, item, expected_version: int | None = None, need: str = "
     except SQLAlchemyError as e:
         session.rollback()
         raise WriteRefused(_("The database refused the change; nothing was saved.")) from e
+
+
+def links_outside_scope(item) -> dict[str, str]:
+    """Many-to-one links this save sets or changes to a row of a register the user may not read.
+
+    Form drop-downs offer only readable rows, but the REST API loads a related id as it is
+    (marshmallow-sqlalchemy's session.get): without this, an API body could attach a record to a
+    petition, household … of another community. Links left unchanged are not judged again."""
+    p = scope.principal()
+    if p is None or p.is_admin:
+        return {}
+    from .registry import for_model
+
+    state = sa.inspect(item)
+    errors = {}
+    for rel in state.mapper.relationships:
+        if rel.direction is not MANYTOONE or rel.viewonly:
+            continue
+        target = for_model(rel.mapper.class_)
+        added = state.attrs[rel.key].history.added
+        if target is None or not added or added[0] is None:
+            continue
+        other = added[0]
+        if sa.inspect(other).persistent and not scope.allows(target, other, "read"):
+            errors[rel.key] = _("Outside your scope.")
+    return errors
 
 
 def can_modify(reg: Register, item) -> bool:

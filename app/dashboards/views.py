@@ -7,6 +7,7 @@ from flask import abort
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
+from jinja2.utils import htmlsafe_json_dumps
 
 from app.core import registry
 from app.core.spreadsheets import Col, xlsx_response
@@ -26,7 +27,9 @@ class DashboardView(BaseView):
         specs = [{"key": c.key, "title": str(c.title), "kind": c.kind, "stack": c.stack,
                   "columns": [str(h) for h in c.columns], "rows": [list(r) for r in c.rows]} for c in charts]
         return self.render_template("jiedao/dashboard.html", title=title, charts=charts,
-                                    specs_json=json.dumps(specs, ensure_ascii=False, default=str),
+                                    # <, >, & escaped: a stored title cannot close the <script> element
+                                    specs_json=htmlsafe_json_dumps(specs, dumps=json.dumps, ensure_ascii=False,
+                                                                   default=str),
                                     page_key=module or "home", module=module,
                                     modules=[(m, registry.module_label(m)) for m in C.WORK_MODULES])
 
