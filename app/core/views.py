@@ -452,6 +452,9 @@ def build_view(reg: Register) -> type[ScopedModelView]:
                           if not datamodel.is_relation(c) or datamodel.is_relation_many_to_one(c)],
         "label_columns": {c: reg.label(c) for c in all_cols},
         "base_order": reg.order,
+        # drop-downs in a stable order (by the related row's name): the same default on every database
+        "order_rel_fields": {c: (datamodel.relation_sort_column(c).split(".", 1)[1], "asc") for c in form
+                             if datamodel.is_relation_many_to_one(c)},
         "add_form_query_rel_fields": org_choice,
         "edit_form_query_rel_fields": org_choice,
         "add_form_extra_fields": extra,
