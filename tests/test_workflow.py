@@ -12,12 +12,15 @@ def test_steps_show_as_buttons_and_move_the_state(db, clients):
     m = f.meeting("荷花社区", "状态流转测试会", chair="sq1")
     sq1 = clients("sq1")
     page = text(sq1.get(f"/meeting/show/{m.id}"))
-    assert "标记已召开" in page and "取消会议" in page
+    assert "标记已召开" in page and "取消会议" in page and f"/meeting/action/postpone/{m.id}" in page
     r = sq1.post_form(f"/meeting/action/postpone/{m.id}", {}, form_url=f"/meeting/show/{m.id}")
     assert r.status_code == 302
     db.session.expire_all()
     assert db.session.get(Meeting, m.id).status == MeetingStatus.postponed
-    # cannot postpone twice
+    # the show page now offers only the steps of the new state: no second postponement
+    page = text(sq1.get(f"/meeting/show/{m.id}"))
+    assert "取消会议" in page and f"/meeting/action/postpone/{m.id}" not in page
+    # and the step itself is refused, whatever the page offers
     r = sq1.post_form(f"/meeting/action/postpone/{m.id}", {}, form_url=f"/meeting/show/{m.id}", follow_redirects=True)
     assert "当前状态（延期）下不能执行该操作" in text(r)
 

@@ -175,6 +175,20 @@ class ScopedModelView(ModelView):
         pii.log_clear_view(self.register, [int(pk)])
         return widgets
 
+    def _get_show_widget(self, pk, item, widgets=None, actions=None, show_fieldsets=None):
+        # the show page offers only the steps possible in the row's current state (FAB's own
+        # method would fall back to every action when none is left)
+        if actions is None:
+            actions = {name: a for name, a in self.actions.items()
+                       if (t := workflow.find(self.register, name)) is None or getattr(item, t.field) in t.source}
+        widgets = widgets or {}
+        widgets["show"] = self.show_widget(
+            pk=pk, label_columns=self.label_columns, include_columns=self.show_columns,
+            value_columns=self.datamodel.get_values_item(item, self.show_columns),
+            formatters_columns=self.formatters_columns, actions=actions,
+            fieldsets=show_fieldsets or self.show_fieldsets, modelview_name=self.__class__.__name__)
+        return widgets
+
     @expose("/export_xlsx/")
     @has_access
     def export_xlsx(self):
