@@ -101,6 +101,10 @@ def save(reg: Register, item, expected_version: int | None = None, need: str = "
         limits = out_of_range(item)
         if limits:
             raise WriteRefused(_("Some values are out of range; nothing was saved."), limits)
+        foreign = links_outside_scope(item)  # before the rules: links the user chose, not ones a rule sets
+        if foreign:
+            raise WriteRefused(_("A linked record is outside your data scope; nothing was saved."), foreign,
+                               status=403)
         try:
             warnings = run_rules(reg, item)
         except (TypeError, ValueError, AttributeError, OverflowError, LookupError) as e:
@@ -111,10 +115,6 @@ def save(reg: Register, item, expected_version: int | None = None, need: str = "
         limits = out_of_range(item)  # values a rule computed
         if limits:
             raise WriteRefused(_("Some values are out of range; nothing was saved."), limits)
-        foreign = links_outside_scope(item)
-        if foreign:
-            raise WriteRefused(_("A linked record is outside your data scope; nothing was saved."), foreign,
-                               status=403)
         session.add(item)
         session.flush()
         if not parent_checked and not scope.allows(reg, item, need):
@@ -151,16 +151,18 @@ def links_outside_scope(item) -> dict[str, str]:
 
     state = sa.inspect(item)
     errors = {}
-    for rel in state.mapper.relationships:
-        if rel.direction is not MANYTOONE or rel.viewonly:
-            continue
-        target = for_model(rel.mapper.class_)
-        added = state.attrs[rel.key].history.added
-        if target is None or not added or added[0] is None:
-            continue
-        other = added[0]
-        if sa.inspect(other).persistent and not scope.allows(target, other, "read"):
-            errors[rel.key] = _("Outside your scope.")
+    with db.session.no_autoflush:
+        for rel in state.mapper.relationships:
+            if rel.direction is not MANYTOONE or rel.viewonly:
+                continue
+            target = for_model(rel.mapper.class_)
+            added = state.attrs[rel.key].history.added
+            # office-wide reference rows (org units, units, users …) are placement, judged by the write scope
+            if target is None or target.reference or not added or added[0] is None:
+                continue
+            other = added[0]
+            if sa.inspect(other).persistent and not scope.allows(target, other, "read"):
+                errors[rel.key] = _("Outside your scope.")
     return errors
 
 
