@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
-from . import clock, paging, pii, registry, scope
+from . import clock, filtering, paging, pii, registry, scope
 
 #: what a related column sorts by: the related model's first column of these
 RELATION_SORT_KEYS = ("name", "title", "full_name", "case_no", "last_name", "username")
@@ -50,9 +50,11 @@ class ScopedInterface(SQLAInterface):
                                       *args, **kwargs)
 
     def _apply_inner_all(self, query, filters=None, *args, **kwargs):
+        filtering.clean(self, filters)  # values typed for SQL (PostgreSQL refuses a string for a bool …)
         return super()._apply_inner_all(scope.restrict(query, self.obj), filters, *args, **kwargs)
 
     def _get_base_query(self, query, filters=None, *args, **kwargs):
+        filtering.clean(self, filters)
         return super()._get_base_query(scope.restrict(query, self.obj), filters, *args, **kwargs)
 
     def apply_all(self, query, *args, **kwargs):
@@ -76,7 +78,7 @@ class ScopedInterface(SQLAInterface):
     def get(self, id, *args, **kwargs):
         # an id no database integer can hold is simply not there (SQLite's driver would raise
         # OverflowError: a 500 on /show/<huge>, or on an API body naming a huge related id)
-        if not _fits(id):
+        if not _fits(self.obj, id):
             return None
         return super().get(id, *args, **kwargs)
 
@@ -118,9 +120,11 @@ class ScopedInterface(SQLAInterface):
             raise DatabaseException from ex
 
 
-def _fits(value) -> bool:
+def _fits(model, value) -> bool:
+    from .writes import int_fits
+
     try:
-        return -(2 ** 63) <= int(value) < 2 ** 63
+        return int_fits(model.__table__.c.id.type, int(value))
     except (TypeError, ValueError, OverflowError):
         return True  # not a number: the query itself finds nothing
 

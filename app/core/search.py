@@ -89,7 +89,9 @@ def contains(model, column: str, word: str):
         match = sa.text(f"{fts_table(model.__tablename__)} MATCH :q").bindparams(
             q=f"{{{column}}} : {_fts_phrase(word)}")
         return model.id.in_(sa.select(fts.c.rowid).where(match))
-    return col.ilike(f"%{word}%")  # PostgreSQL: served by the pg_trgm GIN index
+    from .filtering import ilike
+
+    return ilike(col, "%", word, "%")  # PostgreSQL: served by the pg_trgm GIN index (escaped wildcards too)
 
 
 class IndexedContains(FilterContains):

@@ -53,6 +53,12 @@ def run_rules(reg: Register, item) -> list[str]:
 _INT_LIMITS = ((sa.BigInteger, 2 ** 63), (sa.SmallInteger, 2 ** 15), (sa.Integer, 2 ** 31))
 
 
+def int_fits(column_type, value: int) -> bool:
+    """Does the integer column (INTEGER is 32 bits on PostgreSQL) hold `value`?"""
+    limit = next((lim for kind, lim in _INT_LIMITS if isinstance(column_type, kind)), 2 ** 63)
+    return -limit <= value < limit
+
+
 def out_of_range(item) -> dict:
     """{column: message} for values the column cannot hold exactly: integers beyond the column's
     size, money with more digits than Numeric(p, s) keeps (PostgreSQL would refuse, SQLite would
@@ -67,8 +73,7 @@ def out_of_range(item) -> dict:
         t = column.type
         bad = False
         if isinstance(t, sa.Integer) and isinstance(value, int):
-            limit = next(lim for kind, lim in _INT_LIMITS if isinstance(t, kind))
-            bad = not -limit <= value < limit
+            bad = not int_fits(t, value)
         elif isinstance(t, sa.Numeric) and not isinstance(t, sa.Float) and isinstance(value, (decimal.Decimal, int, float)):
             d = decimal.Decimal(str(value))
             if not d.is_finite():
@@ -78,8 +83,9 @@ def out_of_range(item) -> dict:
                 sign, digits, exp = d.normalize().as_tuple()
                 whole = max(len(digits) + exp, 0)
                 bad = whole > t.precision - scale or max(-exp, 0) > scale
-        elif isinstance(t, sa.String) and isinstance(value, str) and t.length is not None:
-            bad = len(value) > t.length
+        elif isinstance(t, sa.String) and isinstance(value, str):
+            # PostgreSQL text cannot hold a NUL byte; SQLite would keep it: refused on both
+            bad = (t.length is not None and len(value) > t.length) or "\x00" in value
         if bad:
             errors[attr.key] = _("The value is out of range for this field.")
     return errors
