@@ -121,8 +121,9 @@ def query(datamodel, view_name: str, filters, order_column: str, order_direction
     """(count, rows) of one list page; see the module docstring."""
     model = datamodel.obj
     session = datamodel.session
-    page = int(page or 0)
-    page_size = int(page_size or 0) or 20
+    page = max(int(page or 0), 0)  # a negative page or size would be a negative OFFSET/LIMIT (PostgreSQL: error)
+    page_size = int(page_size or 0)
+    page_size = page_size if page_size > 0 else 20
     if not order_column:
         order_column, order_direction = "id", "desc"
     order = (order_column, "asc" if order_direction == "asc" else "desc")

@@ -13,7 +13,13 @@ def install(app: Flask) -> None:
         if q is None or not request.path.startswith("/api/"):
             return None
         try:
-            prison.loads(q)
+            args = prison.loads(q)
         except (RecursionError, Exception):  # noqa: BLE001 - anything prison cannot read is a bad argument
             return jsonify(message="Not a valid rison argument"), 400
+        if isinstance(args, dict):
+            # a negative page or page size becomes a negative OFFSET/LIMIT, which PostgreSQL refuses
+            for key in ("page", "page_size"):
+                value = args.get(key)
+                if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+                    return jsonify(message=f"{key} must be a whole number, 0 or more"), 400
         return None
