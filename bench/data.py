@@ -11,7 +11,6 @@ One word in a thousand rows, ``RARE_WORD``, is what the search measures.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import random
 
@@ -81,8 +80,7 @@ def meeting_rows(ctx: Context, start: int, n: int):
 
 
 def petition_rows(ctx: Context, start: int, n: int):
-    from app.modules.zhili.enums import (HandlingLevel, PetitionCategory, PetitionChannel, PetitionGrade,
-                                         PetitionStatus)
+    from app.modules.zhili.enums import (HandlingLevel, PetitionCategory, PetitionChannel, PetitionGrade)
 
     channels = [c.name for c in PetitionChannel]
     cats = [c.name for c in PetitionCategory]

@@ -4,7 +4,7 @@
     .venv/bin/python bench/export_200k.py --rows 50000 --only libs
 
 Each measurement runs in its own process, so "peak RSS" is that process's high-water mark
-(ru_maxrss), printed with the RSS before the export started. `libs` compares xlsxwriter's
+(VmHWM, bench/memory.py), printed with the RSS before the export started. `libs` compares xlsxwriter's
 constant_memory mode with openpyxl's write_only mode on the same 10 typed columns; `app`
 fills a scratch SQLite database with meetings and downloads /meeting/export_xlsx/ as admin
 through the real stack (filters, scope, labels, streaming response), timing the first byte
@@ -17,7 +17,6 @@ import datetime as dt
 import decimal
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -25,18 +24,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-
-def rss_mb() -> float:
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+from bench.memory import peak_mb, rss_mb  # noqa: E402
 
 
 def synthetic(n: int):

@@ -28,13 +28,12 @@ import html
 import json
 import os
 import re
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 import sqlalchemy as sa  # noqa: E402
 
 from bench import data  # noqa: E402
+from bench.memory import peak_mb, rss_mb  # noqa: E402
 
 PASSWORD = "Demo@2026"
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
@@ -366,23 +366,6 @@ def export_child(which: str, url: str) -> dict:
         total = time.perf_counter() - t0
     return {"total_s": total, "cpu_s": time.process_time() - c0, "bytes": size, "rss_before_mb": before,
             "peak_rss_mb": peak_mb()}
-
-
-def rss_mb() -> float:
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def peak_mb() -> float:
-    """This process's peak RSS (VmHWM: unlike ru_maxrss, not inherited from the parent at exec)."""
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def measure_export(url: str, rows: int, rounds: int = 2) -> list[dict]:
