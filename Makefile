@@ -6,7 +6,7 @@ PIP    := $(VENV)/bin/pip
 FLASK  := $(VENV)/bin/flask --app run
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-pg install catalogs db demo clean serve worker scheduler bench
+.PHONY: run test test-pg test-dates install catalogs db demo clean serve worker scheduler bench
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON)"; exit 1; }
@@ -50,6 +50,21 @@ test: install
 # The same suite on PostgreSQL (the machine's server; TEST_DATABASE_URL overrides).
 test-pg: install
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(PY) -m pytest -q
+
+# The suite runs on one known instant (config.TestConfig.CLOCK_AT, JIEDAO_TEST_TODAY; default in
+# config.py). Its date-sensitive part — the demo seed, every module's time rules, escalation, calendars,
+# dashboards, a browser smoke test — also runs at each date of DATE_MATRIX: the year's end late at
+# night, the Monday after New Year, a day inside 春节, a working day after 国庆.
+DATE_MATRIX ?= 2026-12-31T23:30 2027-01-04T08:00 2027-02-08T10:00 2027-10-08T09:00
+DATED_TESTS ?= tests/test_seed_dates.py tests/test_no_real_date.py tests/test_meeting_rules.py \
+	tests/test_pii_and_timerules.py tests/calendar tests/dangjian tests/xietiao tests/zhili tests/zhifa \
+	tests/fuwu tests/sheets/test_dashboards.py tests/prod/test_sweep_lock.py \
+	tests/browser/test_calendar_in_browser.py
+test-dates: install
+	@for at in $(DATE_MATRIX); do \
+		echo "== dated tests at $$at"; \
+		JIEDAO_TEST_TODAY=$$at $(PY) -m pytest -q $(DATED_TESTS) || exit $$?; \
+	done
 
 # The benchmark (bench/run.py, README "Performance"): rebuilds the database it is given
 # (SQLite instance/bench.db by default; a PostgreSQL database's name must contain bench or test).

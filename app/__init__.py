@@ -46,6 +46,7 @@ def create_app(config: str | object = "config.Config") -> Flask:
     registry.load()  # imports every model
     app.config["FAB_ROLES"] = permissions.fab_roles()
     clock.set_timezone(app.config["TIMEZONE"])
+    clock.configure(app.config.get("CLOCK_AT"))
     Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)

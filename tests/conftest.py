@@ -12,7 +12,10 @@ import sqlalchemy as sa
 
 os.environ.setdefault("JIEDAO_INSTANCE", str(Path(__file__).resolve().parent.parent / "instance"))
 
+from app.core import clock  # noqa: E402
 from config import TestConfig  # noqa: E402
+
+clock.configure(TestConfig.CLOCK_AT)  # before any test, also those that build no app
 
 PASSWORD = "Demo@2026"
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
@@ -139,4 +142,4 @@ def _real_clock_after_each_test():
     yield
     from app.core import clock
 
-    clock.freeze(None)
+    clock.reset()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 import time
+import uuid
 
 import pyotp
 import pytest
@@ -26,7 +27,7 @@ def new_user(app, role_key: str = "community_secretary", password: str = PASSWOR
     from app.extensions import db
     from app.org.models import AppUser
 
-    name = f"acc{next(_seq)}_{int(time.time() * 1000) % 10**7}"
+    name = f"acc{next(_seq)}_{uuid.uuid4().hex[:7]}"
     with app.app_context():
         sm = app.appbuilder.sm
         u = sm.add_user(name, "测", "试", f"{name}@example.cn", [sm.find_role(permissions.ROLES[role_key][0])], password)
@@ -97,7 +98,7 @@ def test_limit_counters_can_live_in_redis(app, monkeypatch):
     from limits.storage import storage_from_string
     from limits.strategies import MovingWindowRateLimiter
 
-    key = f"access-test-{time.time()}"
+    key = f"access-test-{uuid.uuid4().hex}"
     limiter_a = MovingWindowRateLimiter(storage_from_string("redis://127.0.0.1:6379/2"))
     limiter_b = MovingWindowRateLimiter(storage_from_string("redis://127.0.0.1:6379/2"))
     item = parse("2 per minute")
@@ -224,12 +225,12 @@ def test_idle_timeout_and_absolute_lifetime(app, monkeypatch):
     c, _ = sign_in(app, name)
     assert c.get("/meeting/list/").status_code == 200
     with c.http.session_transaction() as s:
-        s[sessions.SEEN] = time.time() - 601
+        s[sessions.SEEN] = time.time() - 601  # elapsed time, as the idle timeout reads it
     r = c.get("/meeting/list/")
     assert r.status_code == 302 and "/login/" in r.headers["Location"]
     c, _ = sign_in(app, name)
     with c.http.session_transaction() as s:
-        s[sessions.STARTED] = time.time() - app.config["PERMANENT_SESSION_LIFETIME"] - 1
+        s[sessions.STARTED] = time.time() - app.config["PERMANENT_SESSION_LIFETIME"] - 1  # elapsed time
     assert c.get("/meeting/list/").status_code == 302
 
 
@@ -292,7 +293,7 @@ def _enrol(c) -> pyotp.TOTP:
 
 
 def _step() -> int:
-    return int(time.time()) // 30
+    return int(time.time()) // 30  # elapsed time: the TOTP step, as pyotp counts it
 
 
 def test_totp_enrolment_then_password_and_code(app, db):
@@ -305,7 +306,7 @@ def test_totp_enrolment_then_password_and_code(app, db):
     assert c2.get("/meeting/list/").status_code == 302  # the password alone does not sign in
     r = c2.post_form("/login/code", {"code": "000000"})
     assert r.status_code == 401 and "验证码错误" in text(r)
-    code = t.at(time.time() + 30)  # next step: the enrolment spent this one
+    code = t.at(time.time() + 30)  # elapsed time; next step: the enrolment spent this one
     r = c2.post_form("/login/code", {"code": code})
     assert r.status_code == 302
     assert c2.get("/meeting/list/").status_code == 200

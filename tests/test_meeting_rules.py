@@ -37,7 +37,7 @@ def test_tr10_meeting_free_tuesday(mtype, when, ad_hoc, breaks):
 def frozen():
     clock.freeze(dt.datetime(2026, 12, 28, 9, 0))
     yield
-    clock.freeze(None)
+    clock.reset()
 
 
 def _analysis(**over):

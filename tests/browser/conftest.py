@@ -2,9 +2,14 @@
 import os
 import shutil
 import threading
+from zoneinfo import ZoneInfo
 
 import pytest
 from werkzeug.serving import make_server
+
+from config import TestConfig
+
+TIMEZONE = TestConfig.TIMEZONE
 
 
 def _chromium():
@@ -39,12 +44,22 @@ def browser():
         b.close()
 
 
+def new_context(browser, **options):
+    """A browser context on the app's clock: its pages' scripts (countdowns) start at the server's
+    now() in the office's time zone, and time then flows."""
+    from app.core import clock
+
+    ctx = browser.new_context(timezone_id=TIMEZONE, **options)
+    ctx.clock.install(time=clock.now().replace(tzinfo=ZoneInfo(TIMEZONE)))
+    return ctx
+
+
 @pytest.fixture()
 def login(browser, live_server):
     pages = []
 
     def _login(username, password="Demo@2026"):
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page = new_context(browser, viewport={"width": 1280, "height": 900}).new_page()
         page.goto(f"{live_server}/login/")
         page.fill("#username", username)
         page.fill("#password", password)
@@ -55,7 +70,7 @@ def login(browser, live_server):
 
     yield _login
     for p in pages:
-        p.close()
+        p.context.close()
 
 
 PHONE = {"width": 390, "height": 844}  # iPhone 12
@@ -71,10 +86,10 @@ def person(browser, live_server):
 
     def _person(username, phone=False, password="Demo@2026"):
         if phone:
-            ctx = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2,
+            ctx = new_context(browser, viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2,
                                       accept_downloads=True, locale="zh-CN")
         else:
-            ctx = browser.new_context(viewport=DESKTOP, accept_downloads=True, locale="zh-CN")
+            ctx = new_context(browser, viewport=DESKTOP, accept_downloads=True, locale="zh-CN")
         contexts.append(ctx)
         page = ctx.new_page()
         page.set_default_timeout(15000)

@@ -16,7 +16,7 @@ def january_2027():
     """Projects of a year are declared in its January (TR-06): the server's clock stands there."""
     clock.freeze(dt.datetime(2027, 1, 12, 10, 0))
     yield
-    clock.freeze(None)
+    clock.reset()
 
 
 def _open_project_from_board(person):

@@ -23,7 +23,7 @@ MONTH = "/calendar/month/?year=2027&month=3"
 def frozen():
     clock.freeze(dt.datetime(2027, 3, 20, 10, 0))
     yield
-    clock.freeze(None)
+    clock.reset()
 
 
 @pytest.fixture()
@@ -183,6 +183,6 @@ def test_week_view_sees_a_monthly_rule_fulfilled_later_in_the_month(db, clients)
             item = re.search(r'data-status="(\w*)">\s*10:00\s*<a href="([^"]+)">测试月度推进会<', cells["2027-06-03"])
             assert item and item.groups() == ("held", f"/meeting/show/{held.id}")
     finally:
-        clock.freeze(None)
+        clock.reset()
         r.is_active = False
         db.session.commit()

@@ -65,4 +65,4 @@ class frozen:
         return self
 
     def __exit__(self, *exc):
-        clock.freeze(None)
+        clock.reset()

@@ -19,7 +19,7 @@ from . import helpers as h
 def frozen():
     clock.freeze(dt.datetime(2026, 4, 3, 10, 0))  # Friday before 清明 (Mon 6 April is a holiday)
     yield
-    clock.freeze(None)
+    clock.reset()
 
 
 def _step(client, r, name, version):
@@ -68,7 +68,7 @@ def test_errand_day_skips_the_holiday_monday(db, clients):
         clients("gg1").api("PUT", f"/api/v1/errand_request/{u.id}", json={"materials_verified": True, "version": 1})
         assert _row(db, u).batch_date == dt.date(2026, 4, 4)
     finally:
-        clock.freeze(None)
+        clock.reset()
 
 
 def test_runner_cannot_claim_outside_own_community_nor_change_unclaimed_rows(db, clients):

@@ -152,7 +152,7 @@ def test_unchanged_export_imports_back_without_changes(db, clients, key):
     try:
         _round_trip(clients("admin"), key)
     finally:
-        clock.freeze(None)
+        clock.reset()
 
 
 def _round_trip(c, key):

@@ -22,7 +22,7 @@ from app.modules.xietiao.enums import SupervisionListStatus as LS
 @pytest.fixture()
 def frozen():
     yield lambda at: clock.freeze(at)
-    clock.freeze(None)
+    clock.reset()
 
 
 def _work_item(db, community, title, deadline):

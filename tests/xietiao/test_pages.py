@@ -21,7 +21,7 @@ from . import factories as xf
 @pytest.fixture()
 def frozen():
     yield lambda at: clock.freeze(at)
-    clock.freeze(None)
+    clock.reset()
 
 
 def _sheet_values(resp, sheet=None):

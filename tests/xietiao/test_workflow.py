@@ -19,7 +19,7 @@ from . import factories as xf
 @pytest.fixture()
 def frozen():
     yield lambda at: clock.freeze(at)
-    clock.freeze(None)
+    clock.reset()
 
 
 def _ao(client, row_id, name, **fields):

@@ -7,7 +7,7 @@ import openpyxl
 import sqlalchemy as sa
 
 from app.common.models import Meeting  # noqa: F401  (mapper registry)
-from app.core import registry, scope, timerules
+from app.core import clock, registry, scope, timerules
 from app.modules.jingji import rules
 from app.modules.jingji.enums import KeyProjectStatus
 from app.modules.jingji.models import (CommunitySafetyAssessment, KeyProject, KeyProjectProgress,
@@ -112,10 +112,11 @@ def test_tr38_projects_without_progress_in_the_last_month(db, clients):
 
 def test_assessment_one_per_community_and_year(db, clients):
     api = clients("mk_jingji")
-    body = {"year": 2026, "org_unit": f.org("白云社区").id, "score": "95.5", "result": "safe_community"}
+    year = clock.today().year  # the demo assessed last year
+    body = {"year": year, "org_unit": f.org("白云社区").id, "score": "95.5", "result": "safe_community"}
     assert api.api("POST", "/api/v1/community_safety_assessment/", json=body).status_code == 201
     assert api.api("POST", "/api/v1/community_safety_assessment/", json=body).status_code == 422
-    body.update(org_unit=f.user("wg1").org_unit_id, year=2026)
+    body.update(org_unit=f.user("wg1").org_unit_id, year=year)
     r = api.api("POST", "/api/v1/community_safety_assessment/", json=body)
     assert r.status_code == 422 and "org_unit" in r.get_json()["errors"]
     body.update(org_unit=f.org("春江社区").id, score="120")

@@ -24,7 +24,7 @@ from ..conftest import ids_in_api, text
 @pytest.fixture()
 def frozen():
     yield clock.freeze
-    clock.freeze(None)
+    clock.reset()
 
 
 def _stationed(db):

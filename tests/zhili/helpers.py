@@ -57,4 +57,4 @@ def case(org: OrgUnit, *, received_at=dt.datetime(2026, 11, 2, 9), status=Petiti
 def frozen():
     """clock.freeze(...) for the test, unfrozen afterwards."""
     yield clock.freeze
-    clock.freeze(None)
+    clock.reset()
