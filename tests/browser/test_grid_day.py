@@ -53,16 +53,16 @@ def test_grid_worker_records_a_rental_patrol_and_a_petition(app, person):
 def test_team_leader_fills_a_monthly_check(person):
     # a past month the demo made no checks for (it makes last month's and this month's)
     first = clock.today().replace(day=1)
-    month = f"{(first - dt.timedelta(days=1)).replace(day=1) - dt.timedelta(days=1):%Y-%m}"
+    month = ((first - dt.timedelta(days=1)).replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     tz1 = person("tz1")
     tz1.menu("大党建", "团长月度检查")
     tz1.add()
     member = tz1.page.locator("#volunteer option").first.inner_text()
-    tz1.fill("month", month)
+    tz1.fill("month", f"{month:%Y-%m-%d}")  # the date picker takes a whole date
     tz1.page.check("#attended_every_tuesday")
     tz1.page.check("#executed_list")
     tz1.save()  # no progress note: refused next to the field
     assert "服务清单" in tz1.field_error("progress_note") or tz1.field_error("progress_note"), tz1.text()[:500]
     tz1.fill("progress_note", "服务清单按月推进，走访独居老人三户").save()
     rows = " ".join(tz1.list_rows())
-    assert member in rows and month in rows, rows
+    assert member in rows and f"{month:%Y-%m}" in rows, rows

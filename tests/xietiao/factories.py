@@ -1,4 +1,5 @@
-"""Rows the 大协调 tests own (months far from the demo data's, so nothing collides)."""
+"""Rows the 大协调 tests own (months far from the demo data's, so nothing collides — and where the
+suite's clock (JIEDAO_TEST_TODAY) stands in such a month, the demo's list of it gives way)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -17,7 +18,21 @@ from ..factories import org, user
 _n = itertools.count(1)
 
 
+def _clear_month(month: dt.date) -> None:
+    """The demo makes last month's and this month's lists (unique per month): a test's month is its own."""
+    import sqlalchemy as sa
+
+    from app.modules.xietiao.models import SupervisionOrder
+
+    ids = sa.select(SupervisionList.id).where(SupervisionList.month == month).scalar_subquery()
+    items = sa.select(SupervisionItem.id).where(SupervisionItem.supervision_list_id.in_(ids)).scalar_subquery()
+    db.session.execute(sa.delete(SupervisionOrder).where(SupervisionOrder.supervision_item_id.in_(items)))
+    db.session.execute(sa.delete(SupervisionItem).where(SupervisionItem.supervision_list_id.in_(ids)))
+    db.session.execute(sa.delete(SupervisionList).where(SupervisionList.month == month))
+
+
 def supervision_list(month: dt.date, status=LS.draft, **kw) -> SupervisionList:
+    _clear_month(month)
     sl = SupervisionList(month=month, title=f"{month:%Y年%m月}测试督查清单", made_by=user("dcb"), status=status,
                          org_unit=org("荷花街道"), **kw)
     db.session.add(sl)
