@@ -5,7 +5,8 @@ from flask_appbuilder.security.sqla.manager import SecurityManager
 
 from flask import g
 
-from app.access import sessions
+from app.access import sessions, signin
+from app.access.api import MFA_CLAIM, SecurityApi
 from app.access.views import AuthDBView, ResetMyPasswordView
 from app.org.models import AppUser
 
@@ -17,6 +18,7 @@ class JiedaoSecurityManager(SecurityManager):
     user_model = AppUser
     authdbview = AuthDBView  # rate limits, TOTP step (app.access)
     resetmypasswordview = ResetMyPasswordView  # asks the current password
+    security_api = SecurityApi  # API login: the form's limits and second factor
 
     def load_user(self, pk):
         """Session and remember cookie hold "<id>.<epoch>" (AppUser.get_id): a token of an older
@@ -46,6 +48,8 @@ class JiedaoSecurityManager(SecurityManager):
         user = self.get_user_by_id(int(jwt_data["sub"]))
         if user is None or jwt_data.get("epoch") != (user.session_epoch or 0):
             return None
+        if signin.needs_code(user) and not jwt_data.get(MFA_CLAIM):
+            return None  # made without the second factor this user now needs
         if user.is_active and not user.must_change_password:
             g.user = user
             return user
