@@ -48,7 +48,7 @@ class SecurityApi(FabSecurityApi):
                 return self.response(403, message=_("Two-step verification is required for your role: set it up to continue."))
             if mfa:
                 if not payload["totp"]:
-                    return self.response(401, message=_("Enter the 6-digit code of your authenticator app."),
+                    return self.response(401, message=_("Enter the 6-digit code shown by your authenticator app."),
                                          totp_required=True)
                 signin.code(user, payload["totp"])
         except signin.Refused as refused:

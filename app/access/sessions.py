@@ -66,13 +66,15 @@ def end_everywhere(user, keep_this: bool = False) -> None:
         session[STARTED] = started or time.time()
 
 
-def _revoked() -> bool:
+def live() -> bool:
+    """Is this request's session one our sign-in made and logout has not revoked?
+    (JiedaoSecurityManager.load_user: a revoked cookie loads no user, whatever else it carries.)"""
     sid = session.get(SID)
-    return not sid or db.session.get(LoginSession, _hash(sid)) is None
+    return bool(sid) and db.session.get(LoginSession, _hash(sid)) is not None
 
 
 def expired() -> bool:
-    """Has the signed-in session outlived its lifetime or its idle timeout, or been logged out?"""
+    """Has the signed-in session outlived its lifetime or its idle timeout?"""
     now = time.time()
     started, seen = session.get(STARTED), session.get(SEEN)
     lifetime = lifetime_seconds()
@@ -81,9 +83,7 @@ def expired() -> bool:
         return True  # a session not made by our sign-in (e.g. a restored remember cookie)
     if lifetime and now - started > lifetime:
         return True
-    if idle and seen is not None and now - seen > idle:
-        return True
-    return _revoked()
+    return bool(idle and seen is not None and now - seen > idle)
 
 
 def touch() -> None:

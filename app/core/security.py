@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_appbuilder.security.sqla.manager import SecurityManager
 
-from flask import g
+from flask import g, has_request_context
 
 from app.access import sessions, signin
 from app.access.api import MFA_CLAIM, SecurityApi
@@ -22,13 +22,16 @@ class JiedaoSecurityManager(SecurityManager):
 
     def load_user(self, pk):
         """Session and remember cookie hold "<id>.<epoch>" (AppUser.get_id): a token of an older
-        epoch (password changed, "log out everywhere") no longer signs anyone in."""
+        epoch (password changed, "log out everywhere") no longer signs anyone in; nor does a
+        session revoked on the server (logged out: a copy of its cookie)."""
         user_id, _sep, epoch = str(pk).partition(".")
         try:
             user = self.get_user_by_id(int(user_id))
         except ValueError:
             return None
         if user is None or not user.is_active or not _sep or epoch != str(user.session_epoch or 0):
+            return None
+        if has_request_context() and not sessions.live():
             return None
         return user
 

@@ -104,6 +104,7 @@ def test_a_cookie_copied_before_logout_is_refused_after_it(app):
     r = copy.get("/meeting/list/")
     assert r.status_code == 302 and "/login/" in r.headers["Location"]
     assert copy.api("GET", "/api/v1/meeting/").status_code == 401
+    assert copy.get("/api/v1/meeting/", headers={"Authorization": "Bearer forged"}).status_code == 401
 
 
 def test_reactivating_a_user_starts_a_new_session_epoch(app, db):
