@@ -104,7 +104,8 @@ def test_a_cookie_copied_before_logout_is_refused_after_it(app):
     r = copy.get("/meeting/list/")
     assert r.status_code == 302 and "/login/" in r.headers["Location"]
     assert copy.api("GET", "/api/v1/meeting/").status_code == 401
-    assert copy.get("/api/v1/meeting/", headers={"Authorization": "Bearer forged"}).status_code == 401
+    r = copy.get("/api/v1/meeting/", headers={"Authorization": "Bearer forged"})
+    assert r.status_code in (401, 422) and "result" not in r.get_json()  # 422: flask_jwt_extended's bad token
 
 
 def test_reactivating_a_user_starts_a_new_session_epoch(app, db):
