@@ -1,15 +1,12 @@
 """Configuration. Everything can be overridden from the environment."""
+import datetime as dt
 import os
-from datetime import datetime
 from pathlib import Path
 
 from flask_appbuilder.const import AUTH_DB
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("JIEDAO_INSTANCE", BASE_DIR / "instance"))
-
-DEV_SECRET_KEY = "jiedao-development-key-not-for-production"
-
 
 def _password_policy(password: str) -> None:
     from app.access.passwords import fab_validator
@@ -19,7 +16,10 @@ def _password_policy(password: str) -> None:
 
 class Config:
     ENV_NAME = os.environ.get("JIEDAO_ENV", "development")
-    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    # unset: a random key made on first start in SECRET_KEY_FILE (app/access/keys.py); production
+    # refuses keys shorter than 32 bytes
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
+    SECRET_KEY_FILE = os.environ.get("JIEDAO_SECRET_KEY_FILE", str(INSTANCE_DIR / "secret_key"))
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'jiedao.db'}"
     )
@@ -41,8 +41,8 @@ class Config:
     FAB_API_SWAGGER_UI = True
     FAB_SECURITY_MANAGER_CLASS = "app.core.security.JiedaoSecurityManager"
     FAB_UPDATE_PERMS = False  # synced by `flask --app run init`, not at every start
-    # FAB's own login limit stays off: app/access/ratelimit.py limits per account and per address
-    # (LOGIN_RATE_LIMIT_* below) with a message on the login page, in RATELIMIT_STORAGE_URI.
+    # FAB's own login limit stays off: app/access/ratelimit.py limits failed sign-ins per account
+    # and per address (LOGIN_RATE_LIMIT_* below), counted in the database (every process sees them).
     AUTH_RATE_LIMITED = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -52,7 +52,12 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = int(os.environ.get("JIEDAO_SESSION_SECONDS", 8 * 3600))
-    # Access (app/access, README "Security"): sign-in limits (None = off), idle timeout, password
+    # API tokens (app/access/api.py): access tokens live 15 min; a refresh token no longer than a
+    # browser session unless set otherwise
+    JWT_ACCESS_TOKEN_EXPIRES = dt.timedelta(seconds=int(os.environ.get("JIEDAO_API_TOKEN_SECONDS", 15 * 60)))
+    JWT_REFRESH_TOKEN_EXPIRES = dt.timedelta(
+        seconds=int(os.environ.get("JIEDAO_REFRESH_TOKEN_SECONDS", PERMANENT_SESSION_LIFETIME)))
+    # Access (app/access, README "Security"): limits of failed sign-ins (None = off), idle timeout, password
     # policy for new passwords, optional TOTP (TOTP_REQUIRED: compulsory for roles seeing personal data)
     LOGIN_RATE_LIMIT_ACCOUNT = os.environ.get("JIEDAO_LOGIN_LIMIT_ACCOUNT", "5 per 15 minutes") or None
     LOGIN_RATE_LIMIT_ADDRESS = os.environ.get("JIEDAO_LOGIN_LIMIT_ADDRESS", "30 per 15 minutes") or None
@@ -92,7 +97,7 @@ class Config:
         ".txt": "text/plain",
     }
 
-    # Redis (optional): when REDIS_URL is set, rate-limit counters, the cache and the job queue live
+    # Redis (optional): when REDIS_URL is set, Flask-Limiter's counters, the cache and the job queue live
     # there, shared by every process; without it everything works in one process (embedded default).
     REDIS_URL = os.environ.get("REDIS_URL") or None
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
@@ -125,7 +130,8 @@ TEST_TODAY_DEFAULT = "2026-11-27 10:00"
 
 class TestConfig(Config):
     TESTING = True
-    CLOCK_AT = datetime.fromisoformat(os.environ.get("JIEDAO_TEST_TODAY") or TEST_TODAY_DEFAULT)
+    CLOCK_AT = dt.datetime.fromisoformat(os.environ.get("JIEDAO_TEST_TODAY") or TEST_TODAY_DEFAULT)
+    SECRET_KEY = "jiedao-test-key-only-for-the-test-suite-0123456789"
     # the suite signs in thousands of times from 127.0.0.1 and keeps sessions for the whole run:
     # tests of these features switch them on themselves (tests/test_access.py)
     LOGIN_RATE_LIMIT_ACCOUNT = None

@@ -3,7 +3,8 @@
     gunicorn -c gunicorn.conf.py run:app
 
 Workers are separate processes: nothing that must be shared lives in a process (sessions are
-signed cookies, rate-limit counters / cache / job queue are in Redis when REDIS_URL is set,
+signed cookies backed by database rows, failed sign-ins are counted in the database, the cache and
+job queue are in Redis when REDIS_URL is set,
 uploads and job files in the instance folder, which must be shared storage across machines).
 """
 import multiprocessing

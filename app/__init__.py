@@ -38,10 +38,9 @@ def create_app(config: str | object = "config.Config") -> Flask:
     logging.getLogger("flask_appbuilder.base").setLevel(logging.ERROR)
     app = Flask(__name__)
     app.config.from_object(config)
-    from config import DEV_SECRET_KEY
+    from .access import keys
 
-    if app.config["ENV_NAME"] == "production" and app.config["SECRET_KEY"] == DEV_SECRET_KEY:
-        raise RuntimeError("JIEDAO_ENV=production needs its own SECRET_KEY")
+    keys.configure(app)  # SECRET_KEY from the environment or the instance folder
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")
     registry.load()  # imports every model
     app.config["FAB_ROLES"] = permissions.fab_roles()

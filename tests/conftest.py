@@ -140,6 +140,4 @@ def ids_in_api(client: Client, key: str, q: str = "") -> set[int]:
 def _real_clock_after_each_test():
     """A test that freezes app.core.clock never leaks its date into the next one."""
     yield
-    from app.core import clock
-
-    clock.reset()
+    clock.configure(TestConfig.CLOCK_AT)  # also after a test that built an app of another configuration

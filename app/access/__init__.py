@@ -9,10 +9,11 @@ import secrets
 from flask import Flask, current_app, flash, g, jsonify, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_jwt_extended import verify_jwt_in_request
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
-from . import sessions, totp
+from . import models, sessions, totp  # noqa: F401  (models: the login_failure / login_session tables)
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 #: endpoints that never need a signed-in, fully set-up session
@@ -30,6 +31,17 @@ def _api() -> bool:
     return request.path.startswith("/api/")
 
 
+def _valid_bearer() -> bool:
+    """Does the request authenticate by a valid API token (the refresh endpoint: a refresh token)?"""
+    if not _api() or not request.headers.get("Authorization", "").startswith("Bearer "):
+        return False
+    try:
+        verify_jwt_in_request(refresh=request.endpoint == "SecurityApi.refresh")
+    except Exception:  # expired, forged, revoked, malformed: flask_jwt_extended and PyJWT errors
+        return False
+    return True
+
+
 def _refuse(message: str, status: int, to: str | None = None):
     if _api():
         return jsonify(message=message), status
@@ -42,10 +54,11 @@ def guard():
     endpoint = request.endpoint or ""
     if endpoint in OPEN_ENDPOINTS:
         return None
-    cookie_user = "_user_id" in session and not request.headers.get("Authorization")
+    cookie_user = "_user_id" in session and not _valid_bearer()
     # FAB exempts its REST API from CSRFProtect, but the API also accepts the browser's session
     # cookie: a cookie-authenticated write must carry the page's CSRF token in a header.
-    # (A bearer token cannot be sent cross-site, so JWT clients need nothing more.)
+    # (A valid bearer token cannot be sent cross-site, so JWT clients need nothing more; any
+    # other Authorization header can, and leaves the request to the cookie.)
     if _api() and request.method not in SAFE_METHODS and cookie_user:
         token = next((request.headers[h] for h in CSRF_HEADERS if request.headers.get(h)), None)
         try:
@@ -83,6 +96,7 @@ def install(app: Flask, appbuilder) -> None:
     from .views import AccountSecurityView
 
     appbuilder.add_view_no_menu(AccountSecurityView())
+    sessions.install()
     app.before_request(guard)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 

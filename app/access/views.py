@@ -23,15 +23,10 @@ from wtforms.validators import DataRequired, ValidationError
 from app.core import audit
 from app.extensions import db
 
-from . import ratelimit, sessions, totp
+from . import sessions, signin, totp
 
 PENDING = "_jiedao_totp"
 PENDING_SECONDS = 300
-
-
-def _too_many(minutes: int) -> str:
-    return _("Too many sign-in attempts. For your account's safety, try again in %(minutes)s minutes.",
-             minutes=minutes)
 
 
 class CodeForm(FlaskForm):
@@ -52,22 +47,19 @@ class AuthDBView(FabAuthDBView):
         form = LoginForm_db()
         if form.validate_on_submit():
             next_url = get_safe_redirect(request.args.get("next", ""))
-            username = form.username.data or ""
-            wait = ratelimit.blocked(username)
-            if wait is not None:
-                audit.log_event("login_limited", None, {"username": username[:128]})
-                flash(_too_many(wait), "danger")
+            try:
+                user = signin.password(form.username.data or "", form.password.data)
+            except signin.Refused as refused:
+                if refused.status != 429:
+                    flash(as_unicode(self.invalid_login_message), "warning")
+                    return redirect(self.appbuilder.get_url_for_login_with(next_url))
+                flash(refused.message, "danger")
                 return self.render_template(self.login_template, title=self.title, form=form,
                                             appbuilder=self.appbuilder), 429
-            user = self.appbuilder.sm.auth_user_db(username, form.password.data)
-            if not user:
-                ratelimit.failed(username)
-                flash(as_unicode(self.invalid_login_message), "warning")
-                return redirect(self.appbuilder.get_url_for_login_with(next_url))
             if user.totp_secret:
                 session[PENDING] = {"uid": user.id, "next": next_url, "at": time.time()}
                 return redirect(url_for(f"{self.endpoint}.code"))
-            sessions.start(user)
+            sessions.start(user)  # TOTP required but not enrolled: the guard sends them to enrol
             return redirect(next_url)
         return self.render_template(self.login_template, title=self.title, form=form, appbuilder=self.appbuilder)
 
@@ -87,26 +79,22 @@ class AuthDBView(FabAuthDBView):
         form = CodeForm()
         status = 200
         if form.validate_on_submit():
-            wait = ratelimit.blocked(user.username)
-            if wait is not None:
-                flash(_too_many(wait), "danger")
-                status = 429
-            elif totp.verify(user, form.code.data):
+            try:
+                signin.code(user, form.code.data)
+            except signin.Refused as refused:
+                flash(refused.message, "danger" if refused.status == 429 else "warning")
+                status = refused.status
+            else:
                 next_url = pending.get("next") or self.appbuilder.get_url_for_index
                 sessions.start(user)
                 return redirect(get_safe_redirect(next_url))
-            else:
-                ratelimit.failed(user.username)
-                audit.log_event("login_failed", user.id, {"username": user.username, "step": "totp"})
-                flash(_("The verification code is wrong or has expired."), "warning")
-                status = 401
         return self.render_template("access/code.html", title=_("Two-step verification"), form=form,
                                     appbuilder=self.appbuilder), status
 
     @expose("/logout/")
     def logout(self):
-        for key in (sessions.STARTED, sessions.SEEN, PENDING):
-            session.pop(key, None)
+        session.pop(PENDING, None)
+        sessions.end_here()  # revokes the session on the server: a copied cookie dies too
         return super().logout()
 
 

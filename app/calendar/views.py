@@ -5,7 +5,6 @@ from __future__ import annotations
 import calendar as pycal
 import datetime as dt
 
-import sqlalchemy as sa
 from flask import Response, abort, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
@@ -99,16 +98,17 @@ class CalendarView(BaseView):
     @expose("/feed/")
     @has_access
     def feed(self):
-        user = current_user()
-        row = db.session.execute(sa.select(CalendarToken).where(CalendarToken.user_id == user.id)).scalar_one_or_none()
-        return self.render_template("jiedao/calendar_feed.html", token=row, new_url=None)
+        row = CalendarToken.of_user(current_user().id)
+        ended = row is not None and row.ended
+        return self.render_template("jiedao/calendar_feed.html", token=None if ended else row, ended=ended,
+                                    new_url=None)
 
     @expose("/feed/regenerate", methods=["POST"])
     @has_access
     def feed_regenerate(self):
         user = current_user()
         token = CalendarToken.issue(user.id)
-        row = db.session.execute(sa.select(CalendarToken).where(CalendarToken.user_id == user.id)).scalar_one()
+        row = CalendarToken.of_user(user.id)
         url = url_for("CalendarView.ics", token=token, _external=True)
         flash(_("A new feed address was made; the old one no longer works."), "success")
         return self.render_template("jiedao/calendar_feed.html", token=row, new_url=url)

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from flask_appbuilder.security.sqla.manager import SecurityManager
 
-from flask import g
+from flask import g, has_request_context
 
-from app.access import sessions
+from app.access import sessions, signin
+from app.access.api import MFA_CLAIM, SecurityApi
 from app.access.views import AuthDBView, ResetMyPasswordView
 from app.org.models import AppUser
 
@@ -17,16 +18,20 @@ class JiedaoSecurityManager(SecurityManager):
     user_model = AppUser
     authdbview = AuthDBView  # rate limits, TOTP step (app.access)
     resetmypasswordview = ResetMyPasswordView  # asks the current password
+    security_api = SecurityApi  # API login: the form's limits and second factor
 
     def load_user(self, pk):
         """Session and remember cookie hold "<id>.<epoch>" (AppUser.get_id): a token of an older
-        epoch (password changed, "log out everywhere") no longer signs anyone in."""
+        epoch (password changed, "log out everywhere") no longer signs anyone in; nor does a
+        session revoked on the server (logged out: a copy of its cookie)."""
         user_id, _sep, epoch = str(pk).partition(".")
         try:
             user = self.get_user_by_id(int(user_id))
         except ValueError:
             return None
         if user is None or not user.is_active or not _sep or epoch != str(user.session_epoch or 0):
+            return None
+        if has_request_context() and not sessions.live():
             return None
         return user
 
@@ -46,6 +51,8 @@ class JiedaoSecurityManager(SecurityManager):
         user = self.get_user_by_id(int(jwt_data["sub"]))
         if user is None or jwt_data.get("epoch") != (user.session_epoch or 0):
             return None
+        if signin.needs_code(user) and not jwt_data.get(MFA_CLAIM):
+            return None  # made without the second factor this user now needs
         if user.is_active and not user.must_change_password:
             g.user = user
             return user
