@@ -137,7 +137,8 @@ def ids_in_api(client: Client, key: str, q: str = "") -> set[int]:
 
 
 @pytest.fixture(autouse=True)
-def _real_clock_after_each_test():
-    """A test that freezes app.core.clock never leaks its date into the next one."""
+def _configured_clock_after_each_test():
+    """A test that moves app.core.clock never leaks its date into the next one: each starts at
+    TestConfig.CLOCK_AT (JIEDAO_TEST_TODAY)."""
     yield
     clock.configure(TestConfig.CLOCK_AT)  # also after a test that built an app of another configuration
