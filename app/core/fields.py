@@ -92,3 +92,24 @@ class TypedDecimal(ma_fields.Decimal):
             return values.parse_decimal(value, money=self.money)
         except values.Invalid as e:
             raise ValidationError(str(e)) from None
+
+
+def _refuse_unoffered_choices() -> None:
+    """FAB's QuerySelectMultipleField drops submitted ids its (scoped) query does not offer without
+    a word: its pre_validate reads the "invalid" flag before resolving the data that sets it. A
+    forged many-to-many choice of a row out of scope is then refused, as the API refuses it."""
+    from flask_appbuilder.fields import QuerySelectMultipleField
+
+    if getattr(QuerySelectMultipleField, "jiedao_checked", False):
+        return
+    fab_pre_validate = QuerySelectMultipleField.pre_validate
+
+    def pre_validate(self, form):
+        self.data  # noqa: B018 — resolves the submitted ids, setting _invalid_formdata
+        return fab_pre_validate(self, form)
+
+    QuerySelectMultipleField.pre_validate = pre_validate
+    QuerySelectMultipleField.jiedao_checked = True
+
+
+_refuse_unoffered_choices()
