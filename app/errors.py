@@ -3,7 +3,15 @@ from __future__ import annotations
 
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
+
+
+class InputError(BadRequest):
+    """A 400 whose description is a translated message for the user: shown as it is on the
+    error page, in the API's JSON (FAB's @safe answers str(e)) and in logs."""
+
+    def __str__(self) -> str:
+        return str(self.description)
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Go back and try again.")),
@@ -19,6 +27,8 @@ MESSAGES = {
 def _page(error: HTTPException):
     code = error.code or 500
     title, message = (str(t) for t in MESSAGES.get(code, MESSAGES[500]))
+    if isinstance(error, InputError):
+        message = str(error.description)
     if request.path.startswith("/api/"):
         return jsonify(message=message), code
     appbuilder = current_app.appbuilder

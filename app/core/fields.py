@@ -5,7 +5,11 @@ import enum
 
 from flask_appbuilder.fieldwidgets import Select2ManyWidget, Select2Widget
 from flask_babel import lazy_gettext
-from wtforms import DateTimeLocalField, SelectField, SelectMultipleField
+from marshmallow import ValidationError
+from marshmallow import fields as ma_fields
+from wtforms import DateTimeLocalField, SelectField, SelectMultipleField, StringField
+
+from . import values
 
 
 class LabeledEnumField(SelectField):
@@ -50,3 +54,62 @@ class LocalDateTimeField(DateTimeLocalField):
         kwargs.setdefault("format", ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"])
         kwargs.setdefault("render_kw", {"class": "form-control", "step": "60"})
         super().__init__(label, validators, **kwargs)
+
+
+class DecimalTextField(StringField):
+    """An amount as people type it (30,000 or １５，０００．５０; no 1e3), parsed by
+    values.parse_decimal like the API and the import. WTForms' DecimalField takes neither."""
+
+    def __init__(self, label=None, validators=None, money=False, **kwargs):
+        self.money = money
+        kwargs.setdefault("render_kw", {"inputmode": "decimal"})
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            try:
+                self.data = values.parse_decimal(valuelist[0], money=self.money)
+            except values.Invalid as e:
+                self.data = None
+                raise ValueError(str(e)) from None
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else str(self.data)
+
+
+class TypedDecimal(ma_fields.Decimal):
+    """The API's decimal: the same parser as the form (a JSON number is judged as written, see
+    values.JsonNumber), so 1e3 is refused and "30,000" taken."""
+
+    def __init__(self, *args, money: bool = False, **kwargs):
+        self.money = money
+        super().__init__(*args, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return values.parse_decimal(value, money=self.money)
+        except values.Invalid as e:
+            raise ValidationError(str(e)) from None
+
+
+def _refuse_unoffered_choices() -> None:
+    """FAB's QuerySelectMultipleField drops submitted ids its (scoped) query does not offer without
+    a word: its pre_validate reads the "invalid" flag before resolving the data that sets it. A
+    forged many-to-many choice of a row out of scope is then refused, as the API refuses it."""
+    from flask_appbuilder.fields import QuerySelectMultipleField
+
+    if getattr(QuerySelectMultipleField, "jiedao_checked", False):
+        return
+    fab_pre_validate = QuerySelectMultipleField.pre_validate
+
+    def pre_validate(self, form):
+        self.data  # noqa: B018 — resolves the submitted ids, setting _invalid_formdata
+        return fab_pre_validate(self, form)
+
+    QuerySelectMultipleField.pre_validate = pre_validate
+    QuerySelectMultipleField.jiedao_checked = True
+
+
+_refuse_unoffered_choices()

@@ -16,6 +16,7 @@ from functools import lru_cache
 import sqlalchemy as sa
 from dateutil import parser as dateparser
 from flask_appbuilder.models.sqla.filters import get_field_setup_query
+from flask_babel import gettext as _
 
 from .search import IndexedContains
 
@@ -87,6 +88,8 @@ def _typed(model, column_name: str, value, related: bool):
         return parsed if isinstance(t, sa.DateTime) else parsed.date()
     if isinstance(t, sa.Enum) and t.enum_class is not None and not isinstance(value, enum.Enum):
         return value if str(value) in t.enum_class.__members__ else INVALID
+    if isinstance(t, sa.String) and value is not None:  # PostgreSQL: varchar = boolean is an error
+        return _words([value])[0]
     return value
 
 
@@ -106,6 +109,24 @@ def _strip_nul(value):
     return value.replace("\x00", "") if isinstance(value, str) else value
 
 
+def _words(values: list) -> list[str]:
+    """A text search takes words: a number is searched as its digits; true, null, an object or a
+    list (the API's ?q= is typed JSON-like rison) is the client's mistake, answered 400."""
+    from app.errors import InputError
+
+    out = []
+    for v in values:
+        if isinstance(v, bool) or not isinstance(v, (str, int, float, decimal.Decimal)):
+            raise InputError(_("A text filter needs a text value, not %(value)s.", value=_shown(v)))
+        out.append(_strip_nul(str(v)))
+    return out
+
+
+def _shown(value) -> str:
+    return "true" if value is True else "false" if value is False else "null" if value is None \
+        else type(value).__name__ if isinstance(value, (dict, list)) else str(value)
+
+
 def clean(datamodel, filters) -> None:
     """Type every value of `filters` (in place; Filters objects are built per request). A value
     may be a list: FAB applies each element as its own filter, or (in / not_in) the list as one."""
@@ -119,9 +140,9 @@ def clean(datamodel, filters) -> None:
             continue  # our own filters (writable org units …) take the values they are given
         values = value if isinstance(value, list) else [value]
         if isinstance(flt, IndexedContains):  # its own index query (app/core/search.py), escaped there
-            values = [str(_strip_nul(v)) for v in values]
+            values = _words(values)
         elif flt.arg_name in LIKE and not datamodel.is_relation(flt.column_name):
-            values = [_strip_nul(v) for v in values]
+            values = _words(values)
             if getattr(flt, "jiedao_variant", None) is None:
                 flt.__class__ = _variant(type(flt), "like")
         else:

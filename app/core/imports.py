@@ -38,7 +38,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
 
-from . import clock, pii, scope, writes
+from . import clock, pii, scope, values, writes
 from .context import client_ip, current_user_id
 from .enums import EnumSet
 from .registry import Register
@@ -65,6 +65,7 @@ class Field:
     enum_cls: Any = None
     related: Any = None  # related model for m2o/m2m
     max_length: int | None = None
+    value_kind: str | None = None  # values.ID_NO / PHONE / MONEY: checked as in the form and the API
 
 
 @dataclass
@@ -126,7 +127,8 @@ def fields(reg: Register) -> list[Field]:
             from .spreadsheets import column_kind
 
             out.append(Field(name, label, column_kind(reg.model, name), required,
-                             max_length=getattr(t, "length", None) if isinstance(t, sa.String) else None))
+                             max_length=getattr(t, "length", None) if isinstance(t, sa.String) else None,
+                             value_kind=values.kind_of(column)))
     return out
 
 
@@ -358,7 +360,10 @@ def convert(f: Field, raw, lookup: "_Lookup | None" = None):
         text = _text(raw)
         if f.max_length and len(text) > f.max_length:
             raise _Bad(_("At most %(n)s characters.", n=f.max_length))
-        return text
+        try:
+            return values.check(f.value_kind, text)
+        except values.Invalid as e:
+            raise _Bad(str(e)) from None
     if k in ("int", "id", "version"):
         if isinstance(raw, bool):
             raise _Bad(_("Enter a whole number."))
@@ -368,15 +373,11 @@ def convert(f: Field, raw, lookup: "_Lookup | None" = None):
             return int(raw.strip())
         raise _Bad(_("Enter a whole number."))
     if k in ("number", "money"):
-        if isinstance(raw, bool):
-            raise _Bad(_("Enter a number."))
-        if isinstance(raw, (int, float)):
-            return decimal.Decimal(str(raw)) if k == "money" else raw
-        try:
-            value = decimal.Decimal(str(raw).strip().replace(",", "").lstrip("¥￥"))
-        except decimal.InvalidOperation:
-            raise _Bad(_("Enter a number.")) from None
-        return value if k == "money" else float(value)
+        try:  # the form's and the API's parser: 30,000 and full-width digits, no exponent
+            value = values.parse_decimal(raw, money=f.value_kind == values.MONEY)
+        except values.Invalid as e:
+            raise _Bad(str(e)) from None
+        return value if k == "money" or value is None else float(value)
     if k == "bool":
         if isinstance(raw, bool):
             return raw

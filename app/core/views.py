@@ -6,6 +6,8 @@ labels from its registry entry.
 """
 from __future__ import annotations
 
+import json
+
 from flask import abort, flash, g, has_request_context, redirect, request, url_for
 from flask_appbuilder import ModelRestApi, ModelView, expose, has_access
 from flask_appbuilder.api import safe
@@ -15,14 +17,14 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 from marshmallow.fields import Enum
 import sqlalchemy as sa
-from sqlalchemy.orm import MANYTOONE
+from sqlalchemy.orm import MANYTOMANY, MANYTOONE
 from sqlalchemy.exc import SQLAlchemyError
 from wtforms import BooleanField, HiddenField, TimeField
 from wtforms import validators as wtv
 
-from . import imports, pii, search, spreadsheets, workflow, writes
+from . import imports, pii, search, spreadsheets, values, workflow, writes
 from .enums import EnumSet
-from .fields import EnumSetField, LabeledEnumField, LocalDateTimeField
+from .fields import DecimalTextField, EnumSetField, LabeledEnumField, LocalDateTimeField, TypedDecimal
 from .interface import ScopedInterface, WritableOrgUnits
 from .registry import SYSTEM_FIELDS, Register
 
@@ -189,6 +191,13 @@ class ScopedModelView(ModelView):
             fieldsets=show_fieldsets or self.show_fieldsets, modelview_name=self.__class__.__name__)
         return widgets
 
+    @expose("/download/<string:filename>")
+    @has_access
+    def download(self, filename):
+        # FAB serves its UPLOAD_FOLDER here for file columns; no register has one (attachments
+        # are served through their row's scope, app/common/views.py): nothing to download
+        abort(404)
+
     @expose("/export_xlsx/")
     @has_access
     def export_xlsx(self):
@@ -257,6 +266,25 @@ def _int_or_none(value):
         return None
 
 
+def _json_body():
+    """The API request's JSON, or None when it is not JSON. Numbers remember how they were
+    written (values.JsonNumber), so a decimal field can refuse 1e3 as the form does."""
+    if not request.is_json:
+        return None
+    try:
+        return json.loads(request.get_data(cache=True), parse_float=values.JsonNumber)
+    except ValueError:  # also UnicodeDecodeError
+        return None
+
+
+def _replace_field(schema, name: str, new) -> None:
+    """Swap one field of a built marshmallow schema instance."""
+    new._bind_to_schema(name, schema)
+    for fields in (schema.fields, schema.load_fields, schema.dump_fields, schema.declared_fields):
+        if name in fields:
+            fields[name] = new
+
+
 def _load(schema, data, **kw):
     """schema.load(), with the errors marshmallow-sqlalchemy lets through for a related field given
     something that is not an id (a dict, a number no integer column holds) turned into a 422."""
@@ -273,14 +301,18 @@ def _load(schema, data, **kw):
     # an id of no row is the client's mistake, not a row to create
     relations = sa.inspect(type(item)).relationships
     missing = {key: [_("No record with this id.")] for key in data
-               if key in relations and relations[key].direction is MANYTOONE
-               and (other := getattr(item, key, None)) is not None
-               and (sa.inspect(other).transient or sa.inspect(other).pending)}
+               if key in relations and relations[key].direction in (MANYTOONE, MANYTOMANY)
+               and any(sa.inspect(other).transient or sa.inspect(other).pending for other in _linked(item, key))}
     if missing:
         if db_session is not None:
             db_session.rollback()
         raise ValidationError(missing)
     return item
+
+
+def _linked(item, key: str) -> list:
+    value = getattr(item, key, None)
+    return [] if value is None else list(value) if isinstance(value, (list, set, tuple)) else [value]
 
 
 class ScopedModelRestApi(ModelRestApi):
@@ -295,9 +327,14 @@ class ScopedModelRestApi(ModelRestApi):
         # row's empty optional enum (None) into the payload fails with "Field may not be null".
         super()._init_model_schemas()
         for schema in (self.add_model_schema, self.edit_model_schema):
-            for name, fld in getattr(schema, "fields", {}).items():
+            for name, fld in list(getattr(schema, "fields", {}).items()):
                 if isinstance(fld, Enum) and name in self.datamodel.list_columns and self.datamodel.is_nullable(name):
                     fld.allow_none = True
+                column = self.datamodel.obj.__table__.c.get(name)
+                if values.is_decimal(column):  # "30,000" taken, 1e3 refused, as in the form and the import
+                    _replace_field(schema, name, TypedDecimal(
+                        money=values.kind_of(column) == values.MONEY, required=fld.required,
+                        allow_none=fld.allow_none, validate=fld.validators, data_key=fld.data_key))
 
     # personal data in API answers: masked unless the role handles these people (then audited)
     def pre_get(self, data):
@@ -323,10 +360,11 @@ class ScopedModelRestApi(ModelRestApi):
         return self.response(refusal.status, **body)
 
     def post_headless(self):
-        if not request.is_json:
-            return self.response_400(message="Request is not JSON")
+        data = _json_body()
+        if data is None:
+            return self.response_400(message=_("The request body is not valid JSON."))
         try:
-            item = _load(self.add_model_schema, request.json)
+            item = _load(self.add_model_schema, data)
         except ValidationError as err:
             return self.response_422(message=err.messages)
         try:
@@ -336,14 +374,17 @@ class ScopedModelRestApi(ModelRestApi):
         return self.response(201, result=self.add_model_schema.dump(item, many=False), id=item.id)
 
     def put_headless(self, pk):
-        if not request.is_json:
-            return self.response_400(message="Request is not JSON")
+        body = _json_body()
+        if body is None:
+            return self.response_400(message=_("The request body is not valid JSON."))
         item = self.datamodel.get(pk)
         if not item:
             return self.response_404()
         if not writes.can_modify(self.register, item):
             return self.response(403, message=_("You may read this record but not change it."))
-        data = dict(request.json)
+        if not isinstance(body, dict):
+            return self.response_422(message={"_schema": [_("Send the record as a JSON object.")]})
+        data = dict(body)
         expected = _int_or_none(data.pop("version", None))
         if expected is None:
             return self.response_422(message={"version": [_("Send the version you read, to protect against lost updates.")]})
@@ -408,7 +449,8 @@ def _default_form_columns(datamodel) -> list[str]:
 
 
 def _extra_form_fields(reg: Register, columns, search: bool = False) -> dict:
-    """Form fields for column types FAB's converter lacks or mislabels: enums, EnumSet, DateTime, Time, Boolean."""
+    """Form fields for column types FAB's converter lacks or mislabels: enums, EnumSet, DateTime, Time,
+    Boolean, decimals typed with thousands separators or full-width digits."""
     fields = {}
     for col in columns:
         column = reg.model.__table__.c.get(col)
@@ -427,6 +469,11 @@ def _extra_form_fields(reg: Register, columns, search: bool = False) -> dict:
         elif isinstance(column.type, sa.Enum) and column.type.enum_class is not None:
             fields[col] = LabeledEnumField(reg.label(col), validators=required, enum_cls=column.type.enum_class,
                                            nullable=column.nullable or search)
+        elif values.is_decimal(column) and not search:
+            # InputRequired: DataRequired would refuse an amount of 0
+            needed = [wtv.InputRequired()] if not column.nullable and column.default is None else [wtv.Optional()]
+            fields[col] = DecimalTextField(reg.label(col), validators=needed,
+                                           money=values.kind_of(column) == values.MONEY)
     return fields
 
 

@@ -12,12 +12,12 @@ import logging
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import MANYTOONE
+from sqlalchemy.orm import MANYTOMANY, MANYTOONE
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
 
-from . import clock, scope
+from . import clock, scope, values
 from .registry import Register
 from .rules import RuleViolation
 
@@ -86,9 +86,21 @@ def out_of_range(item) -> dict:
         elif isinstance(t, sa.String) and isinstance(value, str):
             # PostgreSQL text cannot hold a NUL byte; SQLite would keep it: refused on both
             bad = (t.length is not None and len(value) > t.length) or "\x00" in value
+            if not bad and not encodable(value):
+                errors[attr.key] = _("The text contains a character that cannot be stored (a broken character code).")
+                continue
         if bad:
             errors[attr.key] = _("The value is out of range for this field.")
     return errors
+
+
+def encodable(text: str) -> bool:
+    """False for text no database can store: a lone UTF-16 surrogate ("\\ud800" in JSON)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def save(reg: Register, item, expected_version: int | None = None, need: str = "write",
@@ -107,6 +119,9 @@ def save(reg: Register, item, expected_version: int | None = None, need: str = "
         limits = out_of_range(item)
         if limits:
             raise WriteRefused(_("Some values are out of range; nothing was saved."), limits)
+        invalid = values.item_errors(item)  # ID and phone numbers, the same for every surface
+        if invalid:
+            raise WriteRefused(_("Some values are not valid; nothing was saved."), invalid)
         foreign = links_outside_scope(item)  # before the rules: links the user chose, not ones a rule sets
         if foreign:
             raise WriteRefused(_("A linked record is outside your data scope; nothing was saved."), foreign,
@@ -145,11 +160,13 @@ def save(reg: Register, item, expected_version: int | None = None, need: str = "
 
 
 def links_outside_scope(item) -> dict[str, str]:
-    """Many-to-one links this save sets or changes to a row of a register the user may not read.
+    """Links this save adds — a many-to-one link set or changed, rows added to a many-to-many
+    list — to a row of a register the user may not read.
 
     Form drop-downs offer only readable rows, but the REST API loads a related id as it is
     (marshmallow-sqlalchemy's session.get): without this, an API body could attach a record to a
-    petition, household … of another community. Links left unchanged are not judged again."""
+    petition, household … of another community, or list another community's meetings under a
+    case. Links left unchanged are not judged again."""
     p = scope.principal()
     if p is None or p.is_admin:
         return {}
@@ -159,15 +176,14 @@ def links_outside_scope(item) -> dict[str, str]:
     errors = {}
     with db.session.no_autoflush:
         for rel in state.mapper.relationships:
-            if rel.direction is not MANYTOONE or rel.viewonly:
+            if rel.direction not in (MANYTOONE, MANYTOMANY) or rel.viewonly:
                 continue
             target = for_model(rel.mapper.class_)
-            added = state.attrs[rel.key].history.added
             # office-wide reference rows (org units, units, users …) are placement, judged by the write scope
-            if target is None or target.reference or not added or added[0] is None:
+            if target is None or target.reference:
                 continue
-            other = added[0]
-            if sa.inspect(other).persistent and not scope.allows(target, other, "read"):
+            added = [other for other in state.attrs[rel.key].history.added if other is not None]
+            if any(sa.inspect(other).persistent and not scope.allows(target, other, "read") for other in added):
                 errors[rel.key] = _("Outside your scope.")
     return errors
 

@@ -7,6 +7,7 @@ from sqlalchemy.orm import relationship
 
 from app.core.enums import EnumSet, enum_column
 from app.core.mixins import USER, RegisterRow, Tracked, link_table
+from app.core.values import phone_column
 from app.extensions import db
 
 from .enums import Module, OrgUnitType, Position, UnitKind
@@ -96,7 +97,7 @@ class Unit(RegisterRow, db.Model):
     name = sa.Column(sa.String(100), nullable=False)
     unit_kind = enum_column(UnitKind, nullable=False)
     contact_person = sa.Column(sa.String(50))
-    contact_phone = sa.Column(sa.String(30))
+    contact_phone = phone_column()
     is_active = sa.Column(sa.Boolean, nullable=False, default=True)
 
     def __repr__(self) -> str:
@@ -115,7 +116,7 @@ class StaffProfile(RegisterRow, db.Model):
     unit = relationship(Unit, foreign_keys=[unit_id])
     lead_modules = sa.Column(EnumSet(Module), nullable=False, default=list)
     head_modules = sa.Column(EnumSet(Module), nullable=False, default=list)
-    phone = sa.Column(sa.String(30))
+    phone = phone_column()
     is_active = sa.Column(sa.Boolean, nullable=False, default=True)
 
     def __repr__(self) -> str:

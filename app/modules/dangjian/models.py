@@ -7,6 +7,7 @@ from sqlalchemy.orm import relationship
 
 from app.core.enums import enum_column
 from app.core.mixins import USER, RegisterRow
+from app.core.values import money_column, phone_column
 from app.extensions import db
 from app.org.models import ResidentialCompound, Unit
 
@@ -14,7 +15,6 @@ from .enums import (ActionKind, AllianceMemberType, AllianceRecordKind, Alliance
                     FundPurpose, IssueStatus, MilestoneStatus, ProjectStatus, ReviewResult, ReviewRound,
                     SelectionMethod, ServiceItemStatus, ThemeLevel, ThemeStatus, VolunteerStatus, VolunteerType)
 
-MONEY = sa.Numeric(12, 2)
 
 
 def fund_allocation():
@@ -43,7 +43,7 @@ class PartyProject(RegisterRow, db.Model):
     responsible_person = relationship(USER, foreign_keys=[responsible_person_id])
     start_date = sa.Column(sa.Date)
     end_date = sa.Column(sa.Date)
-    budget = sa.Column(MONEY)
+    budget = money_column()
     status = enum_column(ProjectStatus, nullable=False, default=ProjectStatus.draft, index=True)
     declared_at = sa.Column(sa.DateTime)
     late_reason = sa.Column(sa.Text)
@@ -108,12 +108,12 @@ class ServiceFund(RegisterRow, db.Model):
     __tablename__ = "service_fund"
     __table_args__ = (sa.UniqueConstraint("org_unit_id", "year", name="uq_service_fund_community_year"),)
     year = sa.Column(sa.Integer, nullable=False, index=True)
-    allocated_amount = sa.Column(MONEY, nullable=False, default=lambda: fund_allocation())
+    allocated_amount = money_column(nullable=False, default=lambda: fund_allocation())
     allocated_on = sa.Column(sa.Date)
     # kept equal to the ledger by the expenditure rule (under the fund row's lock)
-    spent_amount = sa.Column(MONEY, nullable=False, default=0)
-    committed_amount = sa.Column(MONEY, nullable=False, default=0)
-    balance = sa.Column(MONEY, nullable=False, default=0)
+    spent_amount = money_column(nullable=False, default=0)
+    committed_amount = money_column(nullable=False, default=0)
+    balance = money_column(nullable=False, default=0)
 
     def __repr__(self) -> str:
         return f"{self.org_unit} {self.year}"
@@ -125,7 +125,7 @@ class FundExpenditure(RegisterRow, db.Model):
     fund = relationship(ServiceFund, foreign_keys=[fund_id], backref="entries")
     entry_type = enum_column(FundEntryType, nullable=False, default=FundEntryType.expenditure)
     spent_on = sa.Column(sa.Date, nullable=False)
-    amount = sa.Column(MONEY, nullable=False)
+    amount = money_column(nullable=False)
     purpose = enum_column(FundPurpose, nullable=False)
     party_project_id = sa.Column(sa.Integer, sa.ForeignKey("party_project.id"))
     party_project = relationship(PartyProject, foreign_keys=[party_project_id])
@@ -162,7 +162,7 @@ class AllianceMember(RegisterRow, db.Model):
     member_type = enum_column(AllianceMemberType, nullable=False)
     name = sa.Column(sa.String(200), nullable=False)
     contact_person = sa.Column(sa.String(50))
-    contact_phone = sa.Column(sa.String(30))
+    contact_phone = phone_column()
     joined_on = sa.Column(sa.Date)
 
     def __repr__(self) -> str:
@@ -255,7 +255,7 @@ class Volunteer(RegisterRow, db.Model):
     group_id = sa.Column(sa.Integer, sa.ForeignKey("service_group.id"), index=True)
     group = relationship(ServiceGroup, foreign_keys=[group_id], backref="volunteers")
     work_unit = sa.Column(sa.String(100))
-    phone = sa.Column(sa.String(30))
+    phone = phone_column()
     skills = sa.Column(sa.Text)
     joined_on = sa.Column(sa.Date)
     status = enum_column(VolunteerStatus, nullable=False, default=VolunteerStatus.active)

@@ -6,6 +6,7 @@ from sqlalchemy.orm import relationship
 
 from app.core.enums import enum_column
 from app.core.mixins import USER, RegisterRow
+from app.core.values import id_no_column, phone_column
 from app.extensions import db
 from app.org.models import Unit
 
@@ -73,8 +74,8 @@ class ErrandRequest(RegisterRow, db.Model):
     channel = enum_column(ErrandChannel, nullable=False)
     received_at = sa.Column(sa.DateTime, nullable=False, index=True)
     applicant_name = sa.Column(sa.String(50), nullable=False)
-    applicant_phone = sa.Column(sa.String(30), nullable=False)
-    applicant_id_no = sa.Column(sa.String(30))
+    applicant_phone = phone_column(nullable=False)
+    applicant_id_no = id_no_column()
     address = sa.Column(sa.String(200))
     home_service = sa.Column(sa.Boolean, default=False)
     matter_id = sa.Column(sa.Integer, sa.ForeignKey("service_matter.id"))
@@ -154,8 +155,8 @@ class ServiceCase(RegisterRow, db.Model):
     matter_id = sa.Column(sa.Integer, sa.ForeignKey("service_matter.id"), nullable=False, index=True)
     matter = relationship(ServiceMatter, foreign_keys=[matter_id])
     applicant_name = sa.Column(sa.String(50), nullable=False)
-    applicant_phone = sa.Column(sa.String(30))
-    applicant_id_no = sa.Column(sa.String(30))
+    applicant_phone = phone_column()
+    applicant_id_no = id_no_column()
     window_id = sa.Column(sa.Integer, sa.ForeignKey("service_window.id"), nullable=False, index=True)
     window = relationship(ServiceWindow, foreign_keys=[window_id])
     received_by_id = sa.Column(sa.Integer, sa.ForeignKey("ab_user.id"), nullable=False)

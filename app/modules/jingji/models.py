@@ -7,6 +7,7 @@ from sqlalchemy.orm import relationship
 from app.common.models import Meeting
 from app.core.enums import enum_column
 from app.core.mixins import USER, RegisterRow
+from app.core.values import money_column
 from app.extensions import db
 from app.org.models import Unit
 
@@ -26,7 +27,7 @@ class KeyProject(RegisterRow, db.Model):
     responsible_unit = relationship(Unit, foreign_keys=[responsible_unit_id])
     responsible_person_id = sa.Column(sa.Integer, sa.ForeignKey("ab_user.id"), nullable=False)
     responsible_person = relationship(USER, foreign_keys=[responsible_person_id])
-    investment = sa.Column(sa.Numeric(12, 2))
+    investment = money_column()
     start_date = sa.Column(sa.Date)
     planned_end = sa.Column(sa.Date)
     status = enum_column(KeyProjectStatus, nullable=False, default=KeyProjectStatus.preparation)
@@ -62,7 +63,7 @@ class SafetyProvider(RegisterRow, db.Model):
     contract_start = sa.Column(sa.Date, nullable=False)
     contract_end = sa.Column(sa.Date, nullable=False)
     scope = sa.Column(sa.Text)
-    fee = sa.Column(sa.Numeric(12, 2))
+    fee = money_column()
 
     def __repr__(self) -> str:
         return f"{self.provider} {self.contract_no or ''}".strip()

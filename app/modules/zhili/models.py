@@ -6,6 +6,7 @@ from sqlalchemy.orm import relationship
 
 from app.core.enums import EnumSet, enum_column
 from app.core.mixins import USER, RegisterRow
+from app.core.values import id_no_column, phone_column
 from app.extensions import db
 from app.org.models import ResidentialCompound, Unit
 
@@ -46,8 +47,8 @@ class PetitionCase(RegisterRow, db.Model):
     channel = enum_column(PetitionChannel, nullable=False)
     received_at = sa.Column(sa.DateTime, nullable=False, index=True)
     petitioner_name = sa.Column(sa.String(50), nullable=False)
-    petitioner_phone = sa.Column(sa.String(30))
-    petitioner_id_no = sa.Column(sa.String(30))
+    petitioner_phone = phone_column()
+    petitioner_id_no = id_no_column()
     petitioner_count = sa.Column(sa.Integer)
     address = sa.Column(sa.String(200))
     category = enum_column(PetitionCategory, nullable=False)
@@ -170,7 +171,7 @@ class Household(RegisterRow, db.Model):
     compound = relationship(ResidentialCompound, foreign_keys=[compound_id])
     address = sa.Column(sa.String(200), nullable=False)
     head_name = sa.Column(sa.String(50), nullable=False)
-    head_phone = sa.Column(sa.String(30))
+    head_phone = phone_column()
     member_count = sa.Column(sa.Integer)
     colour = enum_column(FiveColour, nullable=False, index=True)
     colour_reason = sa.Column(sa.Text)
@@ -190,7 +191,7 @@ class RentalHouse(RegisterRow, db.Model):
     household = relationship(Household, foreign_keys=[household_id], backref="rentals")
     address = sa.Column(sa.String(200), nullable=False)
     landlord_name = sa.Column(sa.String(50), nullable=False)
-    landlord_phone = sa.Column(sa.String(30))
+    landlord_phone = phone_column()
     rental_class = enum_column(RentalClass, nullable=False, index=True)
     class_changed_at = sa.Column(sa.Date)
     tenant_count = sa.Column(sa.Integer)
@@ -218,8 +219,8 @@ class Resident(RegisterRow, db.Model):
     rental_house = relationship(RentalHouse, foreign_keys=[rental_house_id], backref="tenants")
     full_name = sa.Column(sa.String(50), nullable=False)
     kind = enum_column(ResidentKind, nullable=False)
-    id_no = sa.Column(sa.String(30))
-    phone = sa.Column(sa.String(30))
+    id_no = id_no_column()
+    phone = phone_column()
     moved_in = sa.Column(sa.Date)
     moved_out = sa.Column(sa.Date)
 
