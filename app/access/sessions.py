@@ -17,7 +17,6 @@ import sqlalchemy as sa
 from flask import current_app, session
 from flask_login import login_user, logout_user
 
-from app.core import clock
 from app.extensions import db
 
 from .models import LoginSession
@@ -44,7 +43,9 @@ def start(user) -> None:
     session[SEEN] = now
     sid = secrets.token_urlsafe(32)
     session[SID] = sid
-    created = clock.now()
+    # a session's age is elapsed real time (as STARTED in the cookie), in UTC: not the office's clock,
+    # which a test or an operator may move
+    created = dt.datetime.fromtimestamp(now, dt.timezone.utc).replace(tzinfo=None)
     db.session.add(LoginSession(id=_hash(sid), user_id=user.id, created_at=created))
     # sessions past their lifetime can no longer be used: forget them
     db.session.execute(sa.delete(LoginSession).where(
