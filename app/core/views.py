@@ -9,7 +9,8 @@ from __future__ import annotations
 from flask import abort, flash, g, has_request_context, redirect, request, url_for
 from flask_appbuilder import ModelRestApi, ModelView, expose, has_access
 from flask_appbuilder.api import safe
-from flask_appbuilder.const import API_RESULT_RES_KEY
+from flask_appbuilder.const import API_FILTERS_RIS_KEY, API_ORDER_COLUMN_RIS_KEY
+from flask_appbuilder.exceptions import InvalidColumnFilterFABException, InvalidOrderByColumnFABException
 from flask_appbuilder.security.decorators import protect
 from flask_babel import gettext as _
 from marshmallow import ValidationError
@@ -21,6 +22,7 @@ from wtforms import BooleanField, HiddenField, TimeField
 from wtforms import validators as wtv
 
 from . import imports, pii, search, spreadsheets, workflow, writes
+from .serialise import RelatedRowConverter
 from .enums import EnumSet
 from .fields import EnumSetField, LabeledEnumField, LocalDateTimeField
 from .interface import ScopedInterface, WritableOrgUnits
@@ -53,14 +55,15 @@ class ScopedModelView(ModelView):
     show_template = "jiedao/show.html"
 
     # FAB keeps one Filters object per view instance and fills it from each request's
-    # arguments: under a threaded server two users' searches would mix. One per request.
+    # arguments: under a threaded server two users' searches would mix. One per request, without
+    # the columns the user sees masked (pii.hidden): FAB's get_filter_args then ignores their filters.
     @property
     def _filters(self):
         if not has_request_context():
             return self.__dict__["_view_filters"]
         key = f"jiedao_filters_{id(self)}"
         if key not in g:
-            setattr(g, key, self.datamodel.get_filters(self.search_columns))
+            setattr(g, key, self.datamodel.get_filters(pii.searchable(self.datamodel.obj, self.search_columns)))
         return getattr(g, key)
 
     @_filters.setter
@@ -289,6 +292,7 @@ class ScopedModelRestApi(ModelRestApi):
     register: Register
     method_permission_name = API_PERMISSIONS
     allow_browser_login = True
+    model2schemaconverter = RelatedRowConverter  # related rows as {id, name}; personal data masked
 
     def _init_model_schemas(self) -> None:
         # FAB converts an enum column to fields.Enum without allow_none, so a PUT that merges a
@@ -299,22 +303,27 @@ class ScopedModelRestApi(ModelRestApi):
                 if isinstance(fld, Enum) and name in self.datamodel.list_columns and self.datamodel.is_nullable(name):
                     fld.allow_none = True
 
-    # personal data in API answers: masked unless the role handles these people (then audited)
+    # personal data in API answers is masked by the schemas (app/core/serialise.py); clear views are audited
     def pre_get(self, data):
-        if self.register.pii:
-            if data.get("id") in pii.clear_ids(self.register, [data.get("id")]):
-                pii.log_clear_view(self.register, [data.get("id")])
-            else:
-                pii.mask_dict(self.register, data.get(API_RESULT_RES_KEY, {}))
+        pii.log_clear_view(self.register, [data.get("id")])
 
     def pre_get_list(self, data):
-        if self.register.pii:
-            ids = data.get("ids", [])
-            clear = pii.clear_ids(self.register, ids)
-            pii.log_clear_view(self.register, [i for i in ids if i in clear])
-            for row_id, row in zip(ids, data.get(API_RESULT_RES_KEY, [])):
-                if row_id not in clear:
-                    pii.mask_dict(self.register, row)
+        pii.log_clear_view(self.register, data.get("ids", []))
+
+    # no sorting or filtering by a column the user sees masked: the order or the matches would tell it
+    def _handle_order_args(self, rison_args):
+        column = rison_args.get(API_ORDER_COLUMN_RIS_KEY, "")
+        if pii.hidden_path(self.datamodel.obj, column):
+            raise InvalidOrderByColumnFABException(_("You cannot sort by a masked column: %(column)s", column=column))
+        return super()._handle_order_args(rison_args)
+
+    def _handle_filters_args(self, rison_args):
+        for flt in rison_args.get(API_FILTERS_RIS_KEY, []) or []:
+            column = flt.get("col", "") if isinstance(flt, dict) else ""
+            if isinstance(column, str) and pii.hidden_path(self.datamodel.obj, column):
+                raise InvalidColumnFilterFABException(
+                    _("You cannot filter by a masked column: %(column)s", column=column))
+        return super()._handle_filters_args(rison_args)
 
     def _refused(self, refusal: writes.WriteRefused):
         body = {"message": refusal.message}
