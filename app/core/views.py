@@ -70,6 +70,14 @@ class ScopedModelView(ModelView):
     def _filters(self, value):  # FAB's __init__ assigns it once
         self.__dict__["_view_filters"] = value
 
+    def _get_search_widget(self, form=None, exclude_cols=None, widgets=None):
+        # FAB's, offering only the columns with filters (not those the user sees masked)
+        widgets = widgets or {}
+        widgets["search"] = self.search_widget(
+            route_base=self.route_base, form=form, exclude_cols=exclude_cols or [], filters=self._filters,
+            include_cols=pii.searchable(self.datamodel.obj, self.search_columns))
+        return widgets
+
     # --- the write path: errors stay in the form, with the user's input ---
     def _show_refusal(self, form, refusal: writes.WriteRefused) -> None:
         shown = False
