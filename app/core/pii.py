@@ -84,7 +84,9 @@ def value_at(item, path: str):
         if item is None:
             return None
     reg = registry.for_model(type(item))
-    return value(reg, item, column) if reg is not None else getattr(item, column, None)
+    if reg is None or column not in reg.pii:
+        return getattr(item, column, None)
+    return value(reg, item, column)
 
 
 def _mask_diff(log_row, raw):
