@@ -46,6 +46,9 @@ def _masking(field_class: type) -> type:
     return cls
 
 
+_RELATED_SCHEMAS: dict = {}
+
+
 def _display(obj) -> str:
     return str(obj)
 
@@ -65,12 +68,18 @@ class RelatedRowConverter(Model2SchemaConverter):
         if not nested:  # add/edit schemas: the related id, as FAB loads it
             return super()._column2relation(datamodel, column, nested, parent_schema_name)
         model = datamodel.get_related_model(column.name)
-        related = datamodel.__class__(model)
-        declared = {c: self._column2field(related, TreeNode(c), nested=False)
-                    for c in related_columns(model, [child.name for child in column.children])
-                    if not related.is_relation(c)}
-        schema = Schema.from_dict({"id": fields.Integer(dump_only=True),
-                                   NAME: fields.Function(_display, dump_only=True), **declared},
-                                  name=f"{model.__name__}Related")
+        declared = tuple(related_columns(model, [child.name for child in column.children]))
         many = not datamodel.is_relation_many_to_one(column.name)
-        return fields.Nested(schema, many=many, dump_only=True)
+        return fields.Nested(self._related_schema(datamodel.__class__(model), declared), many=many, dump_only=True)
+
+    def _related_schema(self, related, declared: tuple) -> type:
+        """One schema class per related model and declared columns (the OpenAPI spec names it once)."""
+        key = (related.obj, declared)
+        if key not in _RELATED_SCHEMAS:
+            extra = {c: self._column2field(related, TreeNode(c), nested=False)
+                     for c in declared if not related.is_relation(c)}
+            name = "_".join((f"{related.obj.__name__}Related", *declared))
+            _RELATED_SCHEMAS[key] = Schema.from_dict(
+                {"id": fields.Integer(dump_only=True), NAME: fields.Function(_display, dump_only=True), **extra},
+                name=name)
+        return _RELATED_SCHEMAS[key]
