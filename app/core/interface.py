@@ -78,8 +78,8 @@ class ScopedInterface(SQLAInterface):
         value = SQLAInterface._get_attr_value(item, col)
         if isinstance(getattr(item, col, None), enum.Enum):
             return getattr(item, col).label
-        if "." in col:
-            return pii.value_at(item, col) if not callable(value) else value
+        if "." in col and pii.is_personal_path(type(item), col):
+            return pii.value_at(item, col)
         reg = registry.for_model(type(item))
         if reg is not None and col in reg.pii:
             return pii.value(reg, item, col)

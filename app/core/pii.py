@@ -128,18 +128,27 @@ def hidden(reg: Register, column: str) -> bool:
     return not sees_clear(reg) or per_row(reg)
 
 
+def register_of_path(model, path: str) -> tuple[Register | None, str]:
+    """(register of the row holding the last column of a dotted path, that column)."""
+    *links, column = path.split(".")
+    for link in links:
+        prop = getattr(getattr(model, link, None), "property", None)
+        if prop is None or not hasattr(prop, "mapper"):
+            return None, column
+        model = prop.mapper.class_
+    return registry.for_model(model), column
+
+
+def is_personal_path(model, path: str) -> bool:
+    reg, column = register_of_path(model, path)
+    return reg is not None and column in reg.pii
+
+
 def hidden_path(model, path: str) -> bool:
     """hidden() for a column of `model` or a dotted path through its many-to-one links."""
     if not path:
         return False
-    *links, column = path.split(".")
-    for link in links:
-        rel = getattr(model, link, None)
-        prop = getattr(rel, "property", None)
-        if prop is None or not hasattr(prop, "mapper"):
-            return False
-        model = prop.mapper.class_
-    reg = registry.for_model(model)
+    reg, column = register_of_path(model, path)
     return reg is not None and hidden(reg, column)
 
 
