@@ -333,6 +333,18 @@ class ScopedModelRestApi(ModelRestApi):
                     _("You cannot filter by a masked column: %(column)s", column=column))
         return super()._handle_filters_args(rison_args)
 
+    def _merge_update_item(self, model_item, data):
+        # FAB fills the fields a PUT leaves out from the row's dump, which masks personal data: the
+        # mask would be saved over the value. Those (and a mask sent back as read) keep the stored value.
+        sent = dict(data)
+        merged = super()._merge_update_item(model_item, data)
+        for column, kind in self.register.pii.items():
+            stored = getattr(model_item, column, None)
+            if column in merged and (column not in sent or (
+                    sent[column] == pii.mask(stored, kind) and not pii.sees_clear(self.register, model_item))):
+                merged[column] = stored
+        return merged
+
     def _refused(self, refusal: writes.WriteRefused):
         body = {"message": refusal.message}
         if refusal.errors:

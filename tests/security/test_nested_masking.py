@@ -137,3 +137,29 @@ def test_import_preview_of_a_masked_role_shows_old_values_masked(app, db, client
         assert pii.mask(clear_phone, "phone") in text
     db.session.expire_all()
     assert db.session.get(PetitionCase, case.id).petitioner_phone == clear_phone  # nothing written
+
+
+def test_a_put_by_a_masked_role_keeps_the_hidden_values(db, clients):
+    """A PUT is merged with the row as stored, not with its masked dump: a masked writer leaving
+    the phone out, or sending back the mask it read, does not overwrite the phone with the mask."""
+    c = clients("sq1")
+    listing = c.api("GET", "/api/v1/petition_case/?q=(page:0,page_size:20)").get_json()
+    changed = 0
+    for row in listing["result"]:
+        case = db.session.get(PetitionCase, row["id"])
+        if not case.petitioner_phone or not case.petitioner_id_no:
+            continue
+        phone, id_no = case.petitioner_phone, case.petitioner_id_no
+        shown = c.api("GET", f"/api/v1/petition_case/{case.id}").get_json()["result"]
+        assert shown["petitioner_phone"] == pii.mask(phone, "phone")
+        r = c.api("PUT", f"/api/v1/petition_case/{case.id}", json={
+            "version": row["version"], "remarks": "脱敏合并测试", "petitioner_id_no": shown["petitioner_id_no"]})
+        if r.status_code != 200:
+            continue  # a case sq1 may read but not change
+        assert r.get_json()["result"]["petitioner_phone"] == pii.mask(phone, "phone")
+        db.session.expire_all()
+        case = db.session.get(PetitionCase, case.id)
+        assert (case.remarks, case.petitioner_phone, case.petitioner_id_no) == ("脱敏合并测试", phone, id_no)
+        changed += 1
+        break
+    assert changed, "sq1 changed no petition case"
