@@ -3,7 +3,6 @@ on every register's list and show page, as every demo role, and after a writer l
 another user."""
 from __future__ import annotations
 
-import pytest
 import sqlalchemy as sa
 
 from app.core import registry
