@@ -19,7 +19,8 @@ from .roles import LOGIN_FOR_ROLE
 
 
 def _pii_registers():
-    return [r for r in registry.all_registers() if r.pii and r.views]
+    # (the audit log's diffs are masked by each audited register's rules: tests/security/test_nested_masking.py)
+    return [r for r in registry.all_registers() if r.pii and r.views and pii.AUDIT_DIFF not in r.pii.values()]
 
 
 def _row_in_scope(app, reg, role, column):

@@ -1,7 +1,7 @@
 """The shared registers. One line each: the rest is generated."""
 import sqlalchemy as sa
 
-from app.core import permissions, registry
+from app.core import permissions, pii, registry
 from app.core.registry import Register
 from app.core.timerules import TimeRule
 from app.core.workflow import Transition
@@ -75,7 +75,9 @@ registry.add(
              search_columns=("action", "register_key", "row_id", "at", "ip", "diff"), fulltext=("diff",),
              show_columns=("at", "user", "action", "register_key", "row_id", "org_unit", "diff", "ip"),
              form_columns=(), order=("at", "desc"), writable=False, icon="fa-history",
-             scope_column="org_unit_id"),
+             scope_column="org_unit_id",
+             # the diff of a personal field is masked by the audited register's rules (core/pii.py)
+             pii={"diff": pii.AUDIT_DIFF}),
 )
 
 # the attachment panel of every show page: each register's own rights decide inside

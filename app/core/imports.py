@@ -499,7 +499,6 @@ def process(reg: Register, path: str, commit: bool = False, filename: str = "") 
     items: list = []
     created: list = []
     seen_ids: dict[int, int] = {}
-    clear = pii.sees_clear(reg)
     session = db.session
     try:
         with session.no_autoflush:
@@ -549,11 +548,14 @@ def process(reg: Register, path: str, commit: bool = False, filename: str = "") 
                         bad = True
                         continue
                     old = getattr(item, f.name)
-                    if not creating and f.name in reg.pii and not clear and new == pii.mask(old, reg.pii[f.name]):
+                    masked = not creating and f.name in reg.pii and not pii.sees_clear(reg, item)
+                    if masked and new == pii.mask(old, reg.pii[f.name]):
                         continue  # the masked value of an export, not a change
-                    if creating or not _same(old, new):
+                    # a masked value is shown masked, and any other value counts as a change:
+                    # "unchanged" for a guessed ID number would confirm the guess
+                    if creating or masked or not _same(old, new):
                         if not creating:
-                            changes.append((f.label, _shown(old), _shown(new)))
+                            changes.append((f.label, _shown(pii.masked(reg, item, f.name, old)), _shown(new)))
                         setattr(item, f.name, new)
                 if bad:
                     continue

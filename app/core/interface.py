@@ -32,6 +32,7 @@ class ScopedInterface(SQLAInterface):
 
     def query(self, filters=None, order_column="", order_direction="", page=None, page_size=None,
               select_columns=None, outer_default_load=False):
+        order_column = self.visible_order(order_column)
         if self.paged_view and not select_columns and has_request_context():
             return paging.query(self, self.paged_view, filters, order_column, order_direction, page, page_size)
         return super().query(filters, order_column, order_direction, page, page_size, select_columns,
@@ -45,15 +46,21 @@ class ScopedInterface(SQLAInterface):
             return f"{column}.{key or 'id'}"
         return column
 
+    def visible_order(self, order_column: str) -> str:
+        """No order by a column the user sees masked (pii.hidden): the list falls back to the id."""
+        return "id" if pii.hidden_path(self.obj, order_column) else order_column
+
     def apply_order_by(self, query, order_column, order_direction, *args, **kwargs):
-        return super().apply_order_by(query, self.relation_sort_column(order_column), order_direction,
-                                      *args, **kwargs)
+        return super().apply_order_by(query, self.relation_sort_column(self.visible_order(order_column)),
+                                      order_direction, *args, **kwargs)
 
     def _apply_inner_all(self, query, filters=None, *args, **kwargs):
+        _drop_masked_filters(self.obj, filters)
         filtering.clean(self, filters)  # values typed for SQL (PostgreSQL refuses a string for a bool …)
         return super()._apply_inner_all(scope.restrict(query, self.obj), filters, *args, **kwargs)
 
     def _get_base_query(self, query, filters=None, *args, **kwargs):
+        _drop_masked_filters(self.obj, filters)
         filtering.clean(self, filters)
         return super()._get_base_query(scope.restrict(query, self.obj), filters, *args, **kwargs)
 
@@ -67,9 +74,12 @@ class ScopedInterface(SQLAInterface):
     @staticmethod
     def _get_attr_value(item, col):
         # lists and show pages print an enum's catalog label, not its key, and mask personal data
+        # (of a related row too: `household.head_phone` by the household register's rules)
         value = SQLAInterface._get_attr_value(item, col)
         if isinstance(getattr(item, col, None), enum.Enum):
             return getattr(item, col).label
+        if "." in col and pii.is_personal_path(type(item), col):
+            return pii.value_at(item, col)
         reg = registry.for_model(type(item))
         if reg is not None and col in reg.pii:
             return pii.value(reg, item, col)
@@ -118,6 +128,18 @@ class ScopedInterface(SQLAInterface):
         except SQLAlchemyError as ex:
             self.session.rollback()
             raise DatabaseException from ex
+
+
+def _drop_masked_filters(model, filters) -> None:
+    """Backstop for every query: a search filter on a column the user sees masked is dropped
+    (the pages never offer one, the API refuses it with a 400 before it gets here)."""
+    if filters is None:
+        return
+    pairs = [(f, v) for f, v in zip(filters.filters, filters.values)
+             if not pii.hidden_path(model, getattr(f, "column_name", "") or "")]
+    if len(pairs) < len(filters.filters):
+        filters.filters[:] = [f for f, _ in pairs]
+        filters.values[:] = [v for _, v in pairs]
 
 
 def _fits(model, value) -> bool:

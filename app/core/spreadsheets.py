@@ -230,12 +230,7 @@ def xlsx_response(stem, columns: Sequence[Col], rows: Iterable | Callable[[], It
 
 def _attr(reg, item, column: str, clear: bool | None):
     """A list column's value: masked personal data, dotted paths, model methods (as FAB lists them)."""
-    if "." not in column:
-        value = pii.value(reg, item, column, clear)
-    else:
-        value = item
-        for part in column.split("."):
-            value = getattr(value, part, None) if value is not None else None
+    value = pii.value(reg, item, column, clear) if "." not in column else pii.value_at(item, column)
     return value() if callable(value) else value
 
 
@@ -264,7 +259,7 @@ def _plain_export(view, columns: Sequence[str]):
     reg = view.register
     model = reg.model
     datamodel = view.datamodel
-    if pii.per_row(reg):
+    if pii.per_row(reg) or pii.AUDIT_DIFF in reg.pii.values():
         return None
     clear = pii.sees_clear(reg)
     table = model.__table__
@@ -352,7 +347,7 @@ def register_export(view):
     ``write_register_xlsx`` writes it to a file or stream; ``export_response`` streams it."""
     datamodel = view.datamodel
     # fresh Filters per request: FAB's view-level self._filters is shared between threads
-    filters = datamodel.get_filters(view.search_columns)
+    filters = datamodel.get_filters(pii.searchable(datamodel.obj, view.search_columns))
     get_filter_args(filters)
     order_column, order_direction = get_order_args().get(view.__class__.__name__, view.base_order or ("", ""))
     page = page_size = None

@@ -11,7 +11,8 @@ import json
 from flask import abort, flash, g, has_request_context, redirect, request, url_for
 from flask_appbuilder import ModelRestApi, ModelView, expose, has_access
 from flask_appbuilder.api import safe
-from flask_appbuilder.const import API_RESULT_RES_KEY
+from flask_appbuilder.const import API_FILTERS_RIS_KEY, API_ORDER_COLUMN_RIS_KEY
+from flask_appbuilder.exceptions import InvalidColumnFilterFABException, InvalidOrderByColumnFABException
 from flask_appbuilder.security.decorators import protect
 from flask_babel import gettext as _
 from marshmallow import ValidationError
@@ -23,6 +24,7 @@ from wtforms import BooleanField, HiddenField, TimeField
 from wtforms import validators as wtv
 
 from . import imports, pii, search, spreadsheets, values, workflow, writes
+from .serialise import RelatedRowConverter
 from .enums import EnumSet
 from .fields import DecimalTextField, EnumSetField, LabeledEnumField, LocalDateTimeField, TypedDecimal
 from .interface import ScopedInterface, WritableOrgUnits
@@ -55,19 +57,28 @@ class ScopedModelView(ModelView):
     show_template = "jiedao/show.html"
 
     # FAB keeps one Filters object per view instance and fills it from each request's
-    # arguments: under a threaded server two users' searches would mix. One per request.
+    # arguments: under a threaded server two users' searches would mix. One per request, without
+    # the columns the user sees masked (pii.hidden): FAB's get_filter_args then ignores their filters.
     @property
     def _filters(self):
         if not has_request_context():
             return self.__dict__["_view_filters"]
         key = f"jiedao_filters_{id(self)}"
         if key not in g:
-            setattr(g, key, self.datamodel.get_filters(self.search_columns))
+            setattr(g, key, self.datamodel.get_filters(pii.searchable(self.datamodel.obj, self.search_columns)))
         return getattr(g, key)
 
     @_filters.setter
     def _filters(self, value):  # FAB's __init__ assigns it once
         self.__dict__["_view_filters"] = value
+
+    def _get_search_widget(self, form=None, exclude_cols=None, widgets=None):
+        # FAB's, offering only the columns with filters (not those the user sees masked)
+        widgets = widgets or {}
+        widgets["search"] = self.search_widget(
+            route_base=self.route_base, form=form, exclude_cols=exclude_cols or [], filters=self._filters,
+            include_cols=pii.searchable(self.datamodel.obj, self.search_columns))
+        return widgets
 
     # --- the write path: errors stay in the form, with the user's input ---
     def _show_refusal(self, form, refusal: writes.WriteRefused) -> None:
@@ -321,6 +332,7 @@ class ScopedModelRestApi(ModelRestApi):
     register: Register
     method_permission_name = API_PERMISSIONS
     allow_browser_login = True
+    model2schemaconverter = RelatedRowConverter  # related rows as {id, name}; personal data masked
 
     def _init_model_schemas(self) -> None:
         # FAB converts an enum column to fields.Enum without allow_none, so a PUT that merges a
@@ -336,22 +348,39 @@ class ScopedModelRestApi(ModelRestApi):
                         money=values.kind_of(column) == values.MONEY, required=fld.required,
                         allow_none=fld.allow_none, validate=fld.validators, data_key=fld.data_key))
 
-    # personal data in API answers: masked unless the role handles these people (then audited)
+    # personal data in API answers is masked by the schemas (app/core/serialise.py); clear views are audited
     def pre_get(self, data):
-        if self.register.pii:
-            if data.get("id") in pii.clear_ids(self.register, [data.get("id")]):
-                pii.log_clear_view(self.register, [data.get("id")])
-            else:
-                pii.mask_dict(self.register, data.get(API_RESULT_RES_KEY, {}))
+        pii.log_clear_view(self.register, [data.get("id")])
 
     def pre_get_list(self, data):
-        if self.register.pii:
-            ids = data.get("ids", [])
-            clear = pii.clear_ids(self.register, ids)
-            pii.log_clear_view(self.register, [i for i in ids if i in clear])
-            for row_id, row in zip(ids, data.get(API_RESULT_RES_KEY, [])):
-                if row_id not in clear:
-                    pii.mask_dict(self.register, row)
+        pii.log_clear_view(self.register, data.get("ids", []))
+
+    # no sorting or filtering by a column the user sees masked: the order or the matches would tell it
+    def _handle_order_args(self, rison_args):
+        column = rison_args.get(API_ORDER_COLUMN_RIS_KEY, "")
+        if pii.hidden_path(self.datamodel.obj, column):
+            raise InvalidOrderByColumnFABException(_("You cannot sort by a masked column: %(column)s", column=column))
+        return super()._handle_order_args(rison_args)
+
+    def _handle_filters_args(self, rison_args):
+        for flt in rison_args.get(API_FILTERS_RIS_KEY, []) or []:
+            column = flt.get("col", "") if isinstance(flt, dict) else ""
+            if isinstance(column, str) and pii.hidden_path(self.datamodel.obj, column):
+                raise InvalidColumnFilterFABException(
+                    _("You cannot filter by a masked column: %(column)s", column=column))
+        return super()._handle_filters_args(rison_args)
+
+    def _merge_update_item(self, model_item, data):
+        # FAB fills the fields a PUT leaves out from the row's dump, which masks personal data: the
+        # mask would be saved over the value. Those (and a mask sent back as read) keep the stored value.
+        sent = dict(data)
+        merged = super()._merge_update_item(model_item, data)
+        for column, kind in self.register.pii.items():
+            stored = getattr(model_item, column, None)
+            if column in merged and (column not in sent or (
+                    sent[column] == pii.mask(stored, kind) and not pii.sees_clear(self.register, model_item))):
+                merged[column] = stored
+        return merged
 
     def _refused(self, refusal: writes.WriteRefused):
         body = {"message": refusal.message}
