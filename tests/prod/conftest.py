@@ -2,10 +2,12 @@
 run the real `rq worker` and gunicorn as subprocesses against the test database."""
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -64,6 +66,33 @@ def run_worker_burst(timeout: float = 120) -> subprocess.CompletedProcess:
     """A real `rq worker --burst` on the test queue: runs what is queued, then exits."""
     return subprocess.run([str(BIN / "rq"), "worker", "-w", "app.jobs.worker.Worker", "--burst", "--url", REDIS_URL, "--path", str(ROOT), QUEUE],
                           cwd=ROOT, env=subprocess_env(), capture_output=True, text=True, timeout=timeout)
+
+
+@contextlib.contextmanager
+def gunicorn_servers(count: int, **env):
+    """`count` gunicorn servers (gunicorn.conf.py, one worker each) on the test database, with `env`
+    added to each one's environment; yields their base URLs once each answers /healthz."""
+    procs, urls = [], []
+    try:
+        for _ in range(count):
+            port = free_port()
+            server_env = subprocess_env(GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS=1, GUNICORN_THREADS=2,
+                                        GUNICORN_GRACEFUL_TIMEOUT=3, **env)
+            log = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: a full pipe would block the server
+            procs.append(subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "run:app"],
+                                          cwd=ROOT, env=server_env, stdout=log, stderr=subprocess.STDOUT, text=True))
+            urls.append(f"http://127.0.0.1:{port}")
+        for url, proc in zip(urls, procs):
+            wait_http(url + "/healthz", proc)
+        yield urls
+    finally:
+        for proc in procs:
+            proc.terminate()  # graceful; the tests close their keep-alive connections first
+        for proc in procs:
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 def free_port() -> int:

@@ -1,16 +1,15 @@
-"""Several app processes sharing Redis: two gunicorn servers (gunicorn.conf.py, one worker each)
-on the test database with the sign-in limit per account on (app/access/ratelimit.py, via the environment).
-Failed logins split across both servers are counted together: the limit holds across processes.
+"""Several app processes with Redis: two gunicorn servers (gunicorn.conf.py, one worker each) on the
+test database with the sign-in limit per account on (app/access/ratelimit.py, via the environment).
+Failed logins split across both servers are counted together (in the database, which every process
+sees; tests/security/test_limits_across_processes.py does the same without Redis).
 Cost: ~10 s (two app starts)."""
 from __future__ import annotations
 
 import re
-import tempfile
-import subprocess
 
 import pytest
 
-from .conftest import BIN, ROOT, free_port, subprocess_env, wait_http
+from .conftest import gunicorn_servers
 
 LIMIT = 5
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
@@ -18,29 +17,9 @@ CSRF_RE = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
 
 @pytest.fixture()
 def two_servers(app, redis_conn):
-    procs, urls = [], []
-    try:
-        for _ in range(2):
-            port = free_port()
-            env = subprocess_env(GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS=1, GUNICORN_THREADS=2,
-                                 GUNICORN_GRACEFUL_TIMEOUT=3,
-                                 JIEDAO_LOGIN_LIMIT_ACCOUNT=f"{LIMIT} per 1 minute",
-                                 JIEDAO_LOGIN_LIMIT_ADDRESS="1000 per 1 minute")
-            log = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: a full pipe would block the server
-            procs.append(subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "run:app"],
-                                          cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True))
-            urls.append(f"http://127.0.0.1:{port}")
-        for url, proc in zip(urls, procs):
-            wait_http(url + "/healthz", proc)
+    with gunicorn_servers(2, JIEDAO_LOGIN_LIMIT_ACCOUNT=f"{LIMIT} per 1 minute",
+                          JIEDAO_LOGIN_LIMIT_ADDRESS="1000 per 1 minute") as urls:
         yield urls
-    finally:
-        for proc in procs:
-            proc.terminate()  # graceful; the test closes its keep-alive connections first
-        for proc in procs:
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
 
 
 def _failed_login(session, base: str) -> int:

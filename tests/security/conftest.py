@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from app.org.models import AppUser
 
+from ..robustness.conftest import _put_the_data_back  # noqa: F401  (the same autouse fixture here)
 from ..roles import LOGIN_FOR_ROLE
 from .walk import api_registers, pages, role_logins
 
@@ -57,16 +58,3 @@ def api_walk(app, clients):
             db.session.commit()
             db.session.remove()
     return Walk(found, credentials)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _put_the_data_back(app):
-    from app.extensions import db
-    from tests.robustness.conftest import restore, snapshot
-
-    with app.app_context():
-        snap = snapshot(db)
-    yield
-    with app.app_context():
-        restore(db, snap)
-        db.session.remove()

@@ -5,12 +5,10 @@ other. Reuses tests/prod's helpers. Cost: ~10–20 s (two app starts)."""
 from __future__ import annotations
 
 import re
-import subprocess
-import tempfile
 
 import pytest
 
-from ..prod.conftest import BIN, ROOT, free_port, subprocess_env, wait_http
+from ..prod.conftest import gunicorn_servers
 from ..test_access import new_user
 
 LIMIT = 5
@@ -20,29 +18,9 @@ PASSWORD = "Demo@2026"
 
 @pytest.fixture()
 def two_servers_without_redis(app):
-    procs, urls = [], []
-    try:
-        for _ in range(2):
-            port = free_port()
-            env = subprocess_env(GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS=1, GUNICORN_THREADS=2,
-                                 GUNICORN_GRACEFUL_TIMEOUT=3, REDIS_URL="", SECRET_KEY="",
-                                 JIEDAO_LOGIN_LIMIT_ACCOUNT=f"{LIMIT} per 5 minutes",
-                                 JIEDAO_LOGIN_LIMIT_ADDRESS="1000 per 5 minutes")
-            log = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: a full pipe would block the server
-            procs.append(subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "run:app"],
-                                          cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True))
-            urls.append(f"http://127.0.0.1:{port}")
-        for url, proc in zip(urls, procs):
-            wait_http(url + "/healthz", proc)
+    with gunicorn_servers(2, REDIS_URL="", SECRET_KEY="", JIEDAO_LOGIN_LIMIT_ACCOUNT=f"{LIMIT} per 5 minutes",
+                          JIEDAO_LOGIN_LIMIT_ADDRESS="1000 per 5 minutes") as urls:
         yield urls
-    finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
 
 
 def _login(session, base: str, username: str, password: str) -> int:
