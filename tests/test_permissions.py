@@ -89,12 +89,13 @@ def test_permissions_doc_is_generated_from_the_table():
     assert doc.read_text(encoding="utf-8") == out.getvalue(), "run: .venv/bin/python -m tools.matrix_doc > docs/permissions.md"
 
 
-def test_production_refuses_the_development_secret_key(monkeypatch):
+def test_production_refuses_a_short_secret_key(monkeypatch):
     from app import create_app
     from config import TestConfig
 
     class Prod(TestConfig):
         ENV_NAME = "production"
+        SECRET_KEY = "a-key-of-31-bytes-is-too-short"
 
     with pytest.raises(RuntimeError):
         create_app(Prod)

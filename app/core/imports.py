@@ -360,6 +360,8 @@ def convert(f: Field, raw, lookup: "_Lookup | None" = None):
         text = _text(raw)
         if f.max_length and len(text) > f.max_length:
             raise _Bad(_("At most %(n)s characters.", n=f.max_length))
+        if "*" in text and f.value_kind in values.CHECKS:
+            return text  # masked in the export it came from: judged against the stored value (process)
         try:
             return values.check(f.value_kind, text)
         except values.Invalid as e:
@@ -551,6 +553,13 @@ def process(reg: Register, path: str, commit: bool = False, filename: str = "") 
                     masked = not creating and f.name in reg.pii and not pii.sees_clear(reg, item)
                     if masked and new == pii.mask(old, reg.pii[f.name]):
                         continue  # the masked value of an export, not a change
+                    if isinstance(new, str) and "*" in new and f.value_kind in values.CHECKS:
+                        try:  # a masked value that is not this row's: refused as any bad number is
+                            values.check(f.value_kind, new)
+                        except values.Invalid as e:
+                            out.errors.append(Problem(rownum, f.label, str(e)))
+                            bad = True
+                            continue
                     # a masked value is shown masked, and any other value counts as a change:
                     # "unchanged" for a guessed ID number would confirm the guess
                     if creating or masked or not _same(old, new):

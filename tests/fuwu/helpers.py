@@ -20,7 +20,7 @@ def errand(org_name: str, *, runner: str | None = None, status=ErrandStatus.rece
     r = ErrandRequest(
         request_no=kw.pop("request_no", f"T-DB-{n:05d}"), channel=kw.pop("channel", ErrandChannel.hotline),
         received_at=kw.pop("received_at", dt.datetime(2026, 11, 2, 9, 0)), applicant_name=kw.pop("applicant_name", "测试居民"),
-        applicant_phone=kw.pop("applicant_phone", "13900001111"), applicant_id_no=kw.pop("applicant_id_no", "330802199001011234"),
+        applicant_phone=kw.pop("applicant_phone", "13900001111"), applicant_id_no=kw.pop("applicant_id_no", "330802199001011232"),
         description=kw.pop("description", "代办老年人优待证"), urgency=kw.pop("urgency", Urgency.normal),
         runner=f.user(runner) if runner else None, status=status, org_unit=f.org(org_name), **kw)
     db.session.add(r)
@@ -46,7 +46,7 @@ def case(*, matter_row=None, window_row=None, status=CaseStatus.received, **kw) 
     c = ServiceCase(
         case_no=kw.pop("case_no", f"T-YC-{next(_seq):05d}"), matter=matter_row or matter(), window=window_row or window(),
         applicant_name=kw.pop("applicant_name", "办事群众"), applicant_phone=kw.pop("applicant_phone", "13700002222"),
-        applicant_id_no=kw.pop("applicant_id_no", "330802198502021111"), received_by=f.user("ck1"),
+        applicant_id_no=kw.pop("applicant_id_no", "330802198502021119"), received_by=f.user("ck1"),
         received_at=kw.pop("received_at", dt.datetime(2026, 11, 3, 9, 0)),
         material_check=kw.pop("material_check", MaterialCheck.complete), status=status, org_unit=f.org("荷花街道"), **kw)
     db.session.add(c)

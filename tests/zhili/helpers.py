@@ -47,7 +47,7 @@ def case(org: OrgUnit, *, received_at=dt.datetime(2026, 11, 2, 9), status=Petiti
         case_no=kw.pop("case_no", f"T-XF-{next(_seq):05d}-{id(kw) % 10000}"), channel=kw.pop("channel", PetitionChannel.visit),
         received_at=received_at, petitioner_name=kw.pop("petitioner_name", "王测试"),
         petitioner_phone=kw.pop("petitioner_phone", "13812345678"),
-        petitioner_id_no=kw.pop("petitioner_id_no", "330802199001011234"), org_unit=org,
+        petitioner_id_no=kw.pop("petitioner_id_no", "330802199001011232"), org_unit=org,
         category=kw.pop("category", PetitionCategory.neighbour), grade=kw.pop("grade", PetitionGrade.general),
         content=kw.pop("content", "测试信访内容"), first_receiver=f.user(first_receiver), status=status, **kw)
     return save(row)

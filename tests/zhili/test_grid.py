@@ -143,7 +143,7 @@ def test_resident_needs_a_household_or_rental(db, clients):
     assert r.status_code == 422
     h = save(Household(org_unit=grid_of("wg1"), address="2幢202", head_name="赵测试", colour=FiveColour.white))
     r = clients("wg1").api("POST", "/api/v1/resident/", json={"full_name": "有户测试", "kind": "household_member",
-                                                              "household": h.id, "id_no": "330802200001011111"})
+                                                              "household": h.id, "id_no": "330802200001011115"})
     assert r.status_code == 201, r.get_json()
     assert db.session.get(Resident, r.get_json()["id"]).org_unit_id == h.org_unit_id
 
