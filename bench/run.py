@@ -63,6 +63,9 @@ class Spec:
     filter: tuple[str, str, str]  # (column, FAB filter index, value)
     sort: tuple[str, str]  # (list column, SQL ORDER BY for it ascending)
     live: str = "{t}.is_deleted = {false}"
+    # False where the users may not search the column: the audit log's diffs hold personal data the
+    # auditor sees masked, and a search would be an oracle on it (app/core/pii.py hidden columns)
+    users_search: bool = True
 
     @property
     def t(self) -> str:
@@ -95,7 +98,7 @@ SPECS = [
          "audit_log.id, audit_log.at, usr.last_name, usr.first_name, audit_log.action, audit_log.register_key, "
          "audit_log.row_id, audit_log.ip FROM audit_log LEFT JOIN ab_user usr ON usr.id = audit_log.user_id",
          "audit_log.at DESC, audit_log.id DESC", ("diff", "2"), ("action", "3", "delete"),
-         ("user", "usr.last_name ASC, audit_log.id ASC"), live="1 = 1"),
+         ("user", "usr.last_name ASC, audit_log.id ASC"), live="1 = 1", users_search=False),
 ]
 PAGE = 25
 REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))  # 0: one measured call per case
@@ -240,6 +243,8 @@ def measure_register(app, engine, spec: Spec, username: str, client: Client) -> 
         ("filter", f"{base}?_flt_{fidx}_{fcol}={fval}", raw(f"AND {spec.t}.{fcol} = :f", params={"f": fval})),
         ("sort related", f"{base}?_oc_{v}={scol}&_od_{v}=asc", raw(order=sorder)),
     ]
+    if not spec.users_search:
+        cases = [c for c in cases if c[0] != "search"]
     out = []
     for name, url, raw_fn in cases:
         if url is None:  # reach the deep page as a user does: "next" from the page before it
