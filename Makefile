@@ -6,7 +6,7 @@ PIP    := $(VENV)/bin/pip
 FLASK  := $(VENV)/bin/flask --app run
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-pg test-dates install catalogs db demo clean serve worker scheduler bench
+.PHONY: run test test-pg test-dates lint install catalogs db demo clean serve worker scheduler bench
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON)"; exit 1; }
@@ -50,6 +50,11 @@ test: install
 # The same suite on PostgreSQL (the machine's server; TEST_DATABASE_URL overrides).
 test-pg: install
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(PY) -m pytest -q
+
+# ruff: the rules in pyproject.toml, and the tree as `ruff format` writes it
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 # The suite runs on one known instant (config.TestConfig.CLOCK_AT, JIEDAO_TEST_TODAY; default in
 # config.py). Its date-sensitive part — the demo seed, every module's time rules, escalation, calendars,

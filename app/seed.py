@@ -19,7 +19,7 @@ from .common.models import Meeting, ScheduleRule, WorkCalendar, WorkItem
 from .core import clock, permissions, registry
 from .extensions import db
 from .org.enums import Module, OrgUnitType, Position, UnitKind
-from .org.models import OrgUnit, ResidentialCompound, StaffProfile, Unit, AppUser
+from .org.models import AppUser, OrgUnit, ResidentialCompound, StaffProfile, Unit
 
 DEMO_PASSWORD = "Demo@2026"
 COMMUNITIES = ["荷花社区", "新村社区", "白云社区", "春江社区", "花园社区", "下街村"]
@@ -198,7 +198,7 @@ def _compounds(fake, rnd) -> str:
     n = 0
     for c in communities():
         grids = grids_of(c)
-        for k in range(rnd.randint(2, 4)):
+        for _ in range(rnd.randint(2, 4)):
             name = f"{fake.last_name()}{rnd.choice(['苑', '小区', '花园', '新村', '公寓'])}"
             db.session.add(ResidentialCompound(
                 name=name, org_unit=c, grids=rnd.sample(grids, min(len(grids), rnd.randint(1, 2))),

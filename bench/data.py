@@ -80,7 +80,7 @@ def meeting_rows(ctx: Context, start: int, n: int):
 
 
 def petition_rows(ctx: Context, start: int, n: int):
-    from app.modules.zhili.enums import (HandlingLevel, PetitionCategory, PetitionChannel, PetitionGrade)
+    from app.modules.zhili.enums import HandlingLevel, PetitionCategory, PetitionChannel, PetitionGrade
 
     channels = [c.name for c in PetitionChannel]
     cats = [c.name for c in PetitionCategory]

@@ -86,10 +86,10 @@ def run_app(n: int) -> dict:
     import sqlalchemy as sa
     from flask_migrate import upgrade
 
-    from config import TestConfig
     from app import create_app
     from app.cli import init_security
     from app.seed import seed_demo
+    from config import TestConfig
 
     app = create_app(TestConfig)
     with app.app_context():
@@ -139,6 +139,7 @@ def child(which: str, n: int) -> None:
     else:
         sys.path.insert(0, str(ROOT))
         import openpyxl  # noqa: F401  (imports are not part of the measurement)
+
         import app.core.spreadsheets  # noqa: F401
         before = rss_mb()
         with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:

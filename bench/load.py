@@ -247,7 +247,7 @@ def run(source: str, users: int, seconds: float, workers: int = 2, threads: int 
         sessions = {role: login(server.base, role) for role in ROLES}
         # one shared meeting per role, edited by all of that role's users at once
         shared = {}
-        for role, (sess, jwt) in sessions.items():
+        for role, (_sess, jwt) in sessions.items():
             r = requests.post(server.base + "/api/v1/meeting/", headers={"Authorization": f"Bearer {jwt}"}, timeout=30,
                               json={"module": "dangjian", "meeting_type": "team_weekly", "status": "planned",
                                     "title": f"SHARED-{run_id}-{role}", "org_unit": ids["org"][role],

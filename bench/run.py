@@ -320,10 +320,9 @@ def export_child(which: str, url: str) -> dict:
     os.environ["TEST_DATABASE_URL"] = url
     engine_url = url
     if which == "app":
-        from config import TestConfig
-
         from app import create_app
         from app.extensions import db
+        from config import TestConfig
 
         app = create_app(TestConfig)
 
@@ -417,11 +416,10 @@ def build_app(url: str, fresh: bool = True):
     os.environ["TEST_DATABASE_URL"] = url
     from flask_migrate import upgrade
 
-    from config import TestConfig
-
     from app import create_app
     from app.cli import init_security
     from app.seed import seed_demo
+    from config import TestConfig
 
     if fresh:
         reset_database(url)

@@ -15,7 +15,7 @@ from app.access import passwords, sessions
 from app.common.models import AuditLog, Meeting
 
 from . import factories as f
-from .conftest import CSRF_RE, PASSWORD, Client, text
+from .conftest import PASSWORD, Client, text
 
 GOOD = "Lotus-Ledger-7391!"  # passes the policy
 _seq = itertools.count(1)

@@ -18,7 +18,7 @@ import pytest
 import sqlalchemy as sa
 from flask import g
 
-from app.core import permissions, registry, scope, workflow
+from app.core import permissions, registry, scope
 
 from . import factories as f
 from .roles import LOGIN_FOR_ROLE

@@ -2,7 +2,6 @@
 import enum
 
 import pytest
-import sqlalchemy as sa
 from flask_babel import force_locale, gettext
 
 from app.core import permissions, registry

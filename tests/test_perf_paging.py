@@ -90,16 +90,16 @@ def test_search_index_follows_inserts_updates_and_deletes(clients, db):
     m = factories.meeting("荷花社区", "防汛抗旱物资盘点会")
     c = clients("admin")
     try:
-        assert m.id in ids(text(c.get(f"/meeting/list/?_flt_2_title=物资盘点")))
+        assert m.id in ids(text(c.get("/meeting/list/?_flt_2_title=物资盘点")))
         m.title = "秋季消防演练部署会"
         db.session.commit()
-        assert m.id not in ids(text(c.get(f"/meeting/list/?_flt_2_title=物资盘点")))
-        assert m.id in ids(text(c.get(f"/meeting/list/?_flt_2_title=消防演练")))
-        assert m.id in ids(text(c.get(f"/meeting/list/?_flt_2_title=消防")))  # two characters: LIKE
+        assert m.id not in ids(text(c.get("/meeting/list/?_flt_2_title=物资盘点")))
+        assert m.id in ids(text(c.get("/meeting/list/?_flt_2_title=消防演练")))
+        assert m.id in ids(text(c.get("/meeting/list/?_flt_2_title=消防")))  # two characters: LIKE
     finally:
         db.session.delete(m)
         db.session.commit()
-    assert m.id not in ids(text(c.get(f"/meeting/list/?_flt_2_title=消防演练")))
+    assert m.id not in ids(text(c.get("/meeting/list/?_flt_2_title=消防演练")))
 
 
 def test_search_stays_in_scope(clients, db):

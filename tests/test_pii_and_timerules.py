@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from app.common.enums import WorkItemKind, WorkItemStatus
 from app.common.models import AuditLog, WorkItem
-from app.core import clock, pii, registry, timerules
+from app.core import pii, registry, timerules
 from app.org.enums import Module
 from app.org.models import StaffProfile
 

@@ -1,5 +1,4 @@
 """Workflow steps (app.core.workflow) on the meeting ledger: show-page buttons and the API."""
-import re
 
 from app.common.enums import MeetingStatus
 from app.common.models import Meeting

@@ -8,8 +8,8 @@ import secrets
 
 from flask import Flask, current_app, flash, g, jsonify, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from flask_jwt_extended import verify_jwt_in_request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 

@@ -39,8 +39,8 @@ def _username_in_request() -> str | None:
     """Whose password is being set: the add form's user name, the reset form's ?pk, or oneself."""
     if not has_request_context():
         return None
-    from app.org.models import AppUser
     from app.extensions import db
+    from app.org.models import AppUser
 
     if request.form.get("username"):
         return request.form["username"]

@@ -45,7 +45,7 @@ def start(user) -> None:
     session[SID] = sid
     # a session's age is elapsed real time (as STARTED in the cookie), in UTC: not the office's clock,
     # which a test or an operator may move
-    created = dt.datetime.fromtimestamp(now, dt.timezone.utc).replace(tzinfo=None)
+    created = dt.datetime.fromtimestamp(now, dt.UTC).replace(tzinfo=None)
     db.session.add(LoginSession(id=_hash(sid), user_id=user.id, created_at=created))
     # sessions past their lifetime can no longer be used: forget them
     db.session.execute(sa.delete(LoginSession).where(

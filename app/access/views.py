@@ -7,11 +7,11 @@ import time
 from flask import abort, flash, g, redirect, request, session, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder._compat import as_unicode
+from flask_appbuilder.security.decorators import no_cache
 from flask_appbuilder.security.forms import LoginForm_db, ResetPasswordForm
 from flask_appbuilder.security.views import AuthDBView as FabAuthDBView
 from flask_appbuilder.security.views import ResetMyPasswordView as FabResetMyPasswordView
 from flask_appbuilder.utils.base import get_safe_redirect
-from flask_appbuilder.security.decorators import no_cache
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user

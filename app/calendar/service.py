@@ -185,8 +185,8 @@ def deadlines(start: dt.date, end: dt.date, now: dt.datetime) -> list[Occurrence
 def missed_sessions(now: dt.datetime, days: int = 35):
     """TimeRule check of schedule_rule: past occurrences of meeting rules with no meeting (any scope:
     collect() keeps what the viewer may see). Looks back `days` days."""
-    from app.core.timerules import Due
     from app.common.models import Meeting, ScheduleRule
+    from app.core.timerules import Due
     from app.extensions import db
 
     start, end = (now - dt.timedelta(days=days)).date(), now.date()

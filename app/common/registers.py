@@ -1,17 +1,16 @@
 """The shared registers. One line each: the rest is generated."""
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from app.core import permissions, pii, registry
 from app.core.registry import Register
 from app.core.timerules import TimeRule
 from app.core.workflow import Transition
-from flask_babel import lazy_gettext as _l
-
-from .enums import MeetingStatus as MS
+from app.org.models import AppUser
 
 from . import rules
+from .enums import MeetingStatus as MS
 from .models import Attachment, AuditLog, Meeting, ScheduleRule, WorkCalendar, WorkItem
-from app.org.models import AppUser
 
 
 def _meeting_owner(p):

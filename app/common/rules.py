@@ -4,8 +4,8 @@ from __future__ import annotations
 import datetime as dt
 
 from dateutil.rrule import rrulestr
-from sqlalchemy import inspect as sa_inspect
 from flask_babel import gettext as _
+from sqlalchemy import inspect as sa_inspect
 
 from app.core import clock
 from app.core.rules import RuleViolation, check_order

@@ -3,7 +3,7 @@ models' metadata (no per-register code). writes.delete() refuses while any exist
 bin lists and restores soft-deleted rows."""
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -13,7 +13,7 @@ from app.extensions import db
 from . import registry
 
 
-@lru_cache(maxsize=None)
+@cache
 def _references(table_name: str) -> tuple:
     """(register, count query builder) for every way a live register row can point at `table_name`."""
     out = []

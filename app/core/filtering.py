@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
-from functools import lru_cache
+from functools import cache
 
 import sqlalchemy as sa
 from dateutil import parser as dateparser
@@ -48,7 +48,7 @@ def _nothing_apply(self, query, value):
     return query.filter(sa.false())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _variant(cls: type, kind: str) -> type:
     """A subclass of FAB's filter class (same name, URL argument and constructor, so FAB can copy
     it) that escapes LIKE wildcards ("like") or matches no row ("nothing")."""

@@ -349,7 +349,7 @@ def _enum(cls, text: str):
     raise _Bad(_("%(value)s is not one of: %(choices)s.", value=t, choices="、".join(m.label for m in cls)))
 
 
-def convert(f: Field, raw, lookup: "_Lookup | None" = None):
+def convert(f: Field, raw, lookup: _Lookup | None = None):
     """The cell as the model's value, or _Bad with the reason."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         if f.kind == "m2m" or f.kind == "enumset":
@@ -451,7 +451,9 @@ def _shown(value) -> str:
 
 def _same(a, b) -> bool:
     if isinstance(a, list) or isinstance(b, list):
-        key = lambda xs: sorted(getattr(x, "id", None) or getattr(x, "name", None) or str(x) for x in (xs or []))
+        def key(xs):
+            return sorted(getattr(x, "id", None) or getattr(x, "name", None) or str(x) for x in (xs or []))
+
         return key(a) == key(b)
     if isinstance(a, (decimal.Decimal, int, float)) and isinstance(b, (decimal.Decimal, int, float)) \
             and not isinstance(a, bool) and not isinstance(b, bool):

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import enum
 
+import sqlalchemy as sa
+from flask import has_request_context
 from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from flask import has_request_context
-import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 

@@ -114,7 +114,7 @@ class Cell:
     write: set[str] = field(default_factory=set)
     approve: set[str] = field(default_factory=set)
 
-    def merge(self, text: str) -> "Cell":
+    def merge(self, text: str) -> Cell:
         for token in text.split():
             if token == "-":
                 continue
@@ -141,7 +141,7 @@ class Cell:
         return acts
 
 
-def cell_text(role_key: str, reg: "registry.Register") -> str:
+def cell_text(role_key: str, reg: registry.Register) -> str:
     cells = ROLES[role_key][2]
     return cells.get(reg.key, cells.get(reg.group, "-"))
 

@@ -6,8 +6,9 @@ the menu entry, the export, the permission rows and the docs are derived here.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from flask_babel import lazy_gettext
 

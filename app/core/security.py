@@ -1,9 +1,8 @@
 """FAB security manager: our AppUser model, login auditing."""
 from __future__ import annotations
 
-from flask_appbuilder.security.sqla.manager import SecurityManager
-
 from flask import g, has_request_context
+from flask_appbuilder.security.sqla.manager import SecurityManager
 
 from app.access import sessions, signin
 from app.access.api import MFA_CLAIM, SecurityApi

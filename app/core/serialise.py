@@ -10,7 +10,7 @@
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from flask_appbuilder.api.convert import Model2SchemaConverter, TreeNode
 from flask_appbuilder.security.sqla.models import User
@@ -33,7 +33,7 @@ def related_columns(model, declared) -> list[str]:
     return [c for c in declared if c not in ("id", NAME)]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _masking(field_class: type) -> type:
     """A subclass of a marshmallow field class that masks the value on dump (load unchanged)."""
     def _serialize(self, value, attr, obj, **kwargs):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+import sqlalchemy as sa
 from flask import abort, flash, g, has_request_context, redirect, request, url_for
 from flask_appbuilder import ModelRestApi, ModelView, expose, has_access
 from flask_appbuilder.api import safe
@@ -17,18 +18,17 @@ from flask_appbuilder.security.decorators import protect
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from marshmallow.fields import Enum
-import sqlalchemy as sa
-from sqlalchemy.orm import MANYTOMANY, MANYTOONE
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import MANYTOMANY, MANYTOONE
 from wtforms import BooleanField, HiddenField, TimeField
 from wtforms import validators as wtv
 
 from . import imports, pii, search, spreadsheets, values, workflow, writes
-from .serialise import RelatedRowConverter
 from .enums import EnumSet
 from .fields import DecimalTextField, EnumSetField, LabeledEnumField, LocalDateTimeField, TypedDecimal
 from .interface import ScopedInterface, WritableOrgUnits
 from .registry import SYSTEM_FIELDS, Register
+from .serialise import RelatedRowConverter
 
 LOCK_FIELD = "lock_version"
 

@@ -31,7 +31,7 @@ class WorkDays(Mapping):
         self.cn = _china()
 
     @classmethod
-    def load(cls, start: dt.date | None = None, end: dt.date | None = None) -> "WorkDays":
+    def load(cls, start: dt.date | None = None, end: dt.date | None = None) -> WorkDays:
         """One query for the office's overrides (of [start - 40 days, end + 40 days] when given)."""
         from app.common.models import WorkCalendar
         from app.extensions import db

@@ -8,8 +8,9 @@ module's guard, then saves through writes.save().
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError

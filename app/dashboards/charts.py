@@ -95,7 +95,7 @@ def due_counts(module: str | None = None, now: dt.datetime | None = None) -> Cha
     by_reg: dict[str, list] = {}
     for reg, due in found:
         by_reg.setdefault(reg.key, []).append((reg, due))
-    for key, items in by_reg.items():
+    for items in by_reg.values():
         reg = items[0][0]
         # a missing record (row_id None: a report not filed, a meeting not held) has no row to look up
         mods = _row_modules(reg, sorted({d.row_id for _r, d in items if d.row_id is not None}))

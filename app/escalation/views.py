@@ -8,7 +8,6 @@ from app.core import timerules
 
 from . import engine
 
-
 SHOWN = 500
 
 

@@ -7,8 +7,7 @@ RQ evaluates the cron expressions in UTC (08:05 in Beijing is 00:05 UTC).
 """
 from rq import cron
 
-from app.jobs import QUEUE
-from app.jobs import tasks
+from app.jobs import QUEUE, tasks
 
 # the 督办预警 sweep: reminders (提醒), 督办 and 通报 of every register's time rules
 cron.register(tasks.escalate, QUEUE, cron="*/15 * * * *", name="escalate", job_timeout=1800)

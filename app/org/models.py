@@ -123,7 +123,7 @@ class StaffProfile(RegisterRow, db.Model):
         return self.full_name
 
     @classmethod
-    def for_user(cls, user_id: int) -> "StaffProfile | None":
+    def for_user(cls, user_id: int) -> StaffProfile | None:
         return db.session.execute(
             sa.select(cls).where(cls.user_id == user_id, cls.is_deleted.is_(False))
         ).scalar_one_or_none()

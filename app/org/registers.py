@@ -3,7 +3,7 @@ from app.core import registry
 from app.core.registry import Register
 
 from . import rules
-from .models import OrgUnit, ResidentialCompound, StaffProfile, Unit, AppUser
+from .models import AppUser, OrgUnit, ResidentialCompound, StaffProfile, Unit
 
 registry.add(
     Register("org_unit", OrgUnit, "common", "G1",

@@ -3,11 +3,11 @@ restore button. Restoring goes through writes.save() (rules, scope, one transact
 written to the audit log as "restore"."""
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.core import registry, scope, writes

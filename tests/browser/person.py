@@ -68,7 +68,7 @@ class Person:
     def text(self) -> str:
         return self.page.inner_text("body")
 
-    def seen(self, form: bool | None = None) -> "Person":
+    def seen(self, form: bool | None = None) -> Person:
         """Check the page now shown; `form` (default: the page has a model form) adds the scroll check."""
         page = self.page
         page.wait_for_load_state()
@@ -114,12 +114,12 @@ class Person:
         return " ".join(self.page.locator(".alert").all_inner_texts())
 
     # ---- what the person does -------------------------------------------------
-    def goto(self, path: str) -> "Person":
+    def goto(self, path: str) -> Person:
         """Only for the first page of a task, or an address the person was given (the .ics feed)."""
         self.page.goto(self.base + path)
         return self.seen()
 
-    def menu(self, group: str, item: str) -> "Person":
+    def menu(self, group: str, item: str) -> Person:
         page = self.page
         toggle = page.locator(".navbar-toggle")
         if toggle.is_visible():  # phone: the navbar is collapsed behind its button
@@ -132,7 +132,7 @@ class Person:
             link.click()
         return self.seen()
 
-    def click(self, selector_or_text: str, **kw) -> "Person":
+    def click(self, selector_or_text: str, **kw) -> Person:
         """Click a button or link that loads a page (by CSS selector, or by its visible text)."""
         page = self.page
         target = page.locator(selector_or_text) if selector_or_text[:1] in "#.[" or "=" in selector_or_text \
@@ -141,11 +141,11 @@ class Person:
             target.first.click(**kw)
         return self.seen()
 
-    def add(self) -> "Person":
+    def add(self) -> Person:
         """The list page's add (+) button."""
         return self.click("a[href*='/add']:has(i.fa-plus)")
 
-    def fill(self, field: str, value: str) -> "Person":
+    def fill(self, field: str, value: str) -> Person:
         page = self.page
         box = page.locator(f"#{field}")
         if box.evaluate("e => !!e.closest('.appbuilder_date, .appbuilder_datetime')"):
@@ -158,7 +158,7 @@ class Person:
             box.fill(value)
         return self
 
-    def choose(self, field: str, text: str) -> "Person":
+    def choose(self, field: str, text: str) -> Person:
         """Pick `text` in a select2 drop-down as a person does: open it, type, click the option."""
         page = self.page
         container = page.locator(f"#{field} + .select2-container, #s2id_{field}").first
@@ -171,13 +171,13 @@ class Person:
         (exact if exact.count() else options.filter(has_text=text)).first.click()
         return self
 
-    def save(self) -> "Person":
+    def save(self) -> Person:
         page = self.page
         with page.expect_navigation():
             page.locator("form#model_form button[type=submit], form#model_form input[type=submit]").first.click()
         return self.seen()
 
-    def step(self, label: str, opinion: str | None = None) -> "Person":
+    def step(self, label: str, opinion: str | None = None) -> Person:
         """A workflow button on the show page (FAB action), with the confirmation dialog if any."""
         page = self.page
         if opinion is not None:
@@ -196,7 +196,7 @@ class Person:
         row = self.page.locator(f"#{field}").locator("xpath=ancestor::tr[1]")
         return " ".join(row.locator(".text-danger, .help-block, .alert-danger, span.label-danger").all_inner_texts())
 
-    def search(self, column_label: str, value: str) -> "Person":
+    def search(self, column_label: str, value: str) -> Person:
         """The list's search panel: add a filter on a column, type the value, search."""
         page = self.page
         form = page.locator("#filter_form")

@@ -1,6 +1,5 @@
 """街道领导 reads the escalation list and the dashboards; a filtered list goes to Excel and comes back;
 the calendar's month view and its .ics feed — all in a real browser."""
-import io
 
 import icalendar
 import openpyxl

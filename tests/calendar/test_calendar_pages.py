@@ -2,10 +2,8 @@
 registers' time rules, 周二无会日, holidays, the pre-filled add form, and a bounded number of queries."""
 import datetime as dt
 import re
-from urllib.parse import unquote
 
 import pytest
-import sqlalchemy as sa
 
 from app.common.enums import MeetingStatus, MeetingType, WorkItemKind, WorkItemStatus
 from app.common.models import Meeting, ScheduleRule, WorkItem

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 
 from app.core import registry, writes
 from app.modules.dangjian import rules
-from app.modules.dangjian.enums import FundEntryType, FundPurpose, ProjectStatus as PS
+from app.modules.dangjian.enums import FundEntryType, FundPurpose
+from app.modules.dangjian.enums import ProjectStatus as PS
 from app.modules.dangjian.models import FundExpenditure, ServiceFund
 
 from .. import factories as f

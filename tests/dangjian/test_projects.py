@@ -1,14 +1,14 @@
 """党建项目: TR-05 (2 per secretary-year), TR-06 (January), TR-07 (three rounds in order),
 return/resubmit with history, implementation and completion, the board and the inboxes."""
 import datetime as dt
-import json
 
 import sqlalchemy as sa
 
 from app.common.models import AuditLog
 from app.extensions import db as _db
 from app.modules.dangjian import rules
-from app.modules.dangjian.enums import ProjectStatus as PS, ReviewRound
+from app.modules.dangjian.enums import ProjectStatus as PS
+from app.modules.dangjian.enums import ReviewRound
 from app.modules.dangjian.models import PartyProject, PartyProjectReview
 
 from .. import factories as f

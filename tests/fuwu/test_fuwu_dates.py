@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from app.core import clock, registry, timerules
+from app.core import registry, timerules
 from app.modules.fuwu import rules, workdays
 from app.modules.fuwu.enums import ErrandStatus, Urgency
 

@@ -149,8 +149,9 @@ def test_applicant_phone_masked_except_for_the_runner(db, clients):
     cells = {c for row in sheet.iter_rows(values_only=True) for c in row}
     assert "13955556666" in cells and "13944443333" not in cells and "139****3333" in cells
     # and the audit log names only the rows seen clear
-    from app.common.models import AuditLog
     import json
+
+    from app.common.models import AuditLog
     last = db.session.execute(sa.select(AuditLog).where(AuditLog.action == "view_pii", AuditLog.user_id == f.user("gg1").id)
                               .order_by(AuditLog.id.desc())).scalars().first()
     assert u.id not in json.loads(last.diff)["rows"]

@@ -143,9 +143,7 @@ def test_counts_page_and_export_aggregate_per_window_and_matter(db, clients):
 
 
 def test_staffing_counts_current_posts_against_targets(app, db):
-    from flask import g
 
-    from app.core import scope
     on = dt.date(2030, 1, 15)
     before = {s["label"]: s["actual"] for s in _staffing(app, on)}
     db.session.add_all([
@@ -162,9 +160,8 @@ def test_staffing_counts_current_posts_against_targets(app, db):
 def _staffing(app, on):
     from flask import g
 
-    from app.modules.fuwu.views import staffing  # not at import time: the registry loads in menu order
-
     from app.core import scope
+    from app.modules.fuwu.views import staffing  # not at import time: the registry loads in menu order
     with app.test_request_context():
         g.jiedao_principal = scope.build_principal(f.user("ck1"))
         return staffing(on)

@@ -10,8 +10,9 @@ import re
 from pathlib import Path
 
 import openpyxl
+
 from ..conftest import ids_in_api, text
-from .conftest import QUEUE, REDIS_URL, run_worker_burst
+from .conftest import QUEUE, run_worker_burst
 
 JOB_URL = re.compile(r"/jobs/([A-Za-z0-9-]+)$")
 

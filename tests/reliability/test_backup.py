@@ -10,7 +10,6 @@ import sys
 import uuid
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
 from app import backup as backup_mod

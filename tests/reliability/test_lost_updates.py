@@ -8,7 +8,16 @@ import pytest
 from app.extensions import db as _db
 from tests.conftest import text
 
-from .helpers import FILLED_ON_EDIT, editable_registers, form_fields, live_row, problems, second_session, text_column, with_values
+from .helpers import (
+    FILLED_ON_EDIT,
+    editable_registers,
+    form_fields,
+    live_row,
+    problems,
+    second_session,
+    text_column,
+    with_values,
+)
 
 REGS = [r for r in editable_registers() if text_column(r)]
 

@@ -6,7 +6,6 @@ stay); an accepted one reads back exactly as sent; stored HTML is shown escaped 
 pages and exported as text (never as a formula)."""
 from __future__ import annotations
 
-import datetime as dt
 import decimal
 import io
 import urllib.parse

@@ -8,7 +8,6 @@ import os
 import time
 
 import hypothesis
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error

@@ -13,7 +13,6 @@ from app.core.enums import EnumSet
 from app.extensions import db as _db
 from tests.reliability.helpers import FILLED_ON_EDIT, editable_registers, live_row
 
-
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

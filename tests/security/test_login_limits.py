@@ -7,7 +7,7 @@ import itertools
 
 from app.core import clock
 
-from ..conftest import PASSWORD, text
+from ..conftest import text
 from ..test_access import new_user, sign_in
 from .test_api_login import api_login, with_totp
 

@@ -6,7 +6,6 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from app.common.models import Meeting
 from app.core import registry
 from app.org.models import StaffProfile
 
@@ -79,9 +78,10 @@ def test_sort_of_the_list_is_kept(db, clients):
 
 
 def test_money_columns_are_numbers_with_a_yuan_format(app):
-    from app.core.spreadsheets import Col, _write_book
     import decimal
     import tempfile
+
+    from app.core.spreadsheets import Col, _write_book
 
     with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp, app.test_request_context():
         _write_book(tmp.name, "t", [Col("项目"), Col("金额", "money"), Col("日期", "date")],

@@ -13,7 +13,7 @@ from app.core import registry
 from app.org.models import OrgUnit
 
 from .. import factories as f
-from .helpers import book, confirm, page, rows, token_of, upload, xlsx_bytes
+from .helpers import book, confirm, page, token_of, upload, xlsx_bytes
 
 
 def _zh(app, fn):

@@ -7,8 +7,9 @@ import itertools
 
 from app.extensions import db
 from app.modules.xietiao.enums import AssignmentStatus as AS
-from app.modules.xietiao.enums import SourceChannel, SupervisionItemStatus as IS, SupervisionListStatus as LS
-from app.modules.xietiao.enums import TypicalPolarity, TypicalStatus, TypicalSubject
+from app.modules.xietiao.enums import SourceChannel, TypicalPolarity, TypicalStatus, TypicalSubject
+from app.modules.xietiao.enums import SupervisionItemStatus as IS
+from app.modules.xietiao.enums import SupervisionListStatus as LS
 from app.modules.xietiao.models import AssignmentOrder, SupervisionItem, SupervisionList, TypicalCase
 from app.org.enums import Module
 from app.org.models import Unit

@@ -11,12 +11,12 @@ from app.core import clock
 from app.escalation import engine
 from app.escalation.models import EscalationRecord, EscalationStage
 from app.modules.xietiao.enums import AssignmentStatus as AS
+from app.modules.xietiao.enums import SupervisionListStatus as LS
 from app.org.enums import Module
 
 from ..conftest import ids_in_api, text
 from ..factories import org, user
 from . import factories as xf
-from app.modules.xietiao.enums import SupervisionListStatus as LS
 
 
 @pytest.fixture()

@@ -10,8 +10,13 @@ from app.common.models import Meeting  # noqa: F401  (mapper registry)
 from app.core import clock, registry, scope, timerules
 from app.modules.jingji import rules
 from app.modules.jingji.enums import KeyProjectStatus
-from app.modules.jingji.models import (CommunitySafetyAssessment, KeyProject, KeyProjectProgress,
-                                       SafetyInspection, SafetyProvider)
+from app.modules.jingji.models import (
+    CommunitySafetyAssessment,
+    KeyProject,
+    KeyProjectProgress,
+    SafetyInspection,
+    SafetyProvider,
+)
 
 from .. import factories as f
 from ..conftest import ids_in_api, text

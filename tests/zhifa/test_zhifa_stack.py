@@ -10,10 +10,25 @@ import sqlalchemy as sa
 from app.common.enums import MeetingStatus, MeetingType
 from app.core import clock, registry, scope, timerules
 from app.modules.zhifa import rules
-from app.modules.zhifa.enums import (ActionLevel, AnalysisKind, DeployMode, EnforcementFocus, HandlingMethod,
-                                     JointStatus, MajorActionKind, MajorActionStatus, PlanLevel)
-from app.modules.zhifa.models import (AnalysisReport, EnforcementRecord, JointEnforcement, MajorAction,
-                                      UnitMonthlyReport, VolunteerTeam)
+from app.modules.zhifa.enums import (
+    ActionLevel,
+    AnalysisKind,
+    DeployMode,
+    EnforcementFocus,
+    HandlingMethod,
+    JointStatus,
+    MajorActionKind,
+    MajorActionStatus,
+    PlanLevel,
+)
+from app.modules.zhifa.models import (
+    AnalysisReport,
+    EnforcementRecord,
+    JointEnforcement,
+    MajorAction,
+    UnitMonthlyReport,
+    VolunteerTeam,
+)
 from app.org.enums import Module, UnitKind
 from app.org.models import StaffProfile, Unit
 

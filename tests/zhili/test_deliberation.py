@@ -3,8 +3,17 @@ import datetime as dt
 
 from app.modules.zhili import rules
 from app.modules.zhili.enums import (
-    AdoptionMethod, ConventionScope, ConventionStatus, DeliberationScope, DeliberationSource, DeliberationStage as DS,
-    ParticipantKind, VoteMethod, VoteResult,
+    AdoptionMethod,
+    ConventionScope,
+    ConventionStatus,
+    DeliberationScope,
+    DeliberationSource,
+    ParticipantKind,
+    VoteMethod,
+    VoteResult,
+)
+from app.modules.zhili.enums import (
+    DeliberationStage as DS,
 )
 from app.modules.zhili.models import DeliberationItem, DeliberationStep, DeliberationVote, GridConvention
 

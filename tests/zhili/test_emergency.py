@@ -4,7 +4,8 @@ import datetime as dt
 
 from app.core import registry, timerules
 from app.modules.zhili import rules
-from app.modules.zhili.enums import ActionPhase, EmergencyCategory, EventStatus as ES, ReportKind
+from app.modules.zhili.enums import ActionPhase, EmergencyCategory, ReportKind
+from app.modules.zhili.enums import EventStatus as ES
 from app.modules.zhili.models import EmergencyAction, EmergencyEvent, EmergencyReport
 
 from .. import factories as f

@@ -8,7 +8,8 @@ import pytest
 
 from app.core import registry, timerules
 from app.modules.zhili import rules
-from app.modules.zhili.enums import FiveColour, PatrolTarget, RentalClass as RC, RentalStatus, ResidentKind, VisitType
+from app.modules.zhili.enums import FiveColour, PatrolTarget, RentalStatus, ResidentKind, VisitType
+from app.modules.zhili.enums import RentalClass as RC
 from app.modules.zhili.models import Household, PatrolRecord, RentalHouse, Resident
 
 from .. import factories as f
@@ -166,8 +167,9 @@ def test_colour_counts_per_grid(db, clients):
     before = text(clients("sq1").get("/household_colours/"))
     for colour in (FiveColour.red, FiveColour.red, FiveColour.green):
         save(Household(org_unit=g, address="颜色测试", head_name="钱测试", colour=colour))
-    from app.extensions import db as _db
     import sqlalchemy as sa
+
+    from app.extensions import db as _db
 
     n_red = _db.session.execute(sa.select(sa.func.count()).select_from(Household).where(
         Household.org_unit_id == g.id, Household.colour == FiveColour.red, Household.is_deleted.is_(False))).scalar()

@@ -11,8 +11,16 @@ from app.common.models import AuditLog
 from app.core import pii, registry, timerules
 from app.modules.zhili import rules
 from app.modules.zhili.enums import (
-    HandlingLevel, HearingForm, HearingResult, PetitionActionType, PetitionChannel, PetitionStatus as PS,
-    Satisfaction, TransferAction,
+    HandlingLevel,
+    HearingForm,
+    HearingResult,
+    PetitionActionType,
+    PetitionChannel,
+    Satisfaction,
+    TransferAction,
+)
+from app.modules.zhili.enums import (
+    PetitionStatus as PS,
 )
 from app.modules.zhili.models import PetitionAction, PetitionCase, PetitionHearing, PetitionTransfer
 

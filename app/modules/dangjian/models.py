@@ -11,10 +11,26 @@ from app.core.values import money_column, phone_column
 from app.extensions import db
 from app.org.models import ResidentialCompound, Unit
 
-from .enums import (ActionKind, AllianceMemberType, AllianceRecordKind, AllianceStatus, FourInOne, FundEntryType,
-                    FundPurpose, IssueStatus, MilestoneStatus, ProjectStatus, ReviewResult, ReviewRound,
-                    SelectionMethod, ServiceItemStatus, ThemeLevel, ThemeStatus, VolunteerStatus, VolunteerType)
-
+from .enums import (
+    ActionKind,
+    AllianceMemberType,
+    AllianceRecordKind,
+    AllianceStatus,
+    FourInOne,
+    FundEntryType,
+    FundPurpose,
+    IssueStatus,
+    MilestoneStatus,
+    ProjectStatus,
+    ReviewResult,
+    ReviewRound,
+    SelectionMethod,
+    ServiceItemStatus,
+    ThemeLevel,
+    ThemeStatus,
+    VolunteerStatus,
+    VolunteerType,
+)
 
 
 def fund_allocation():

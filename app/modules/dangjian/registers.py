@@ -9,10 +9,27 @@ from app.core.workflow import Transition
 
 from . import rules
 from .enums import ProjectStatus as PS
-from .models import (AllianceMember, AllianceRecord, FundExpenditure, MonthlyCheck, PartyProject,
-                     PartyProjectMilestone, PartyProjectProgress, PartyProjectReview, PropertyIssue,
-                     PropertyServiceSelection, RedPropertyAlliance, ServiceFund, ServiceGroup, ServiceListItem,
-                     ServiceTeam, ThemeActivity, TuesdayAttendance, TuesdayTheme, Volunteer)
+from .models import (
+    AllianceMember,
+    AllianceRecord,
+    FundExpenditure,
+    MonthlyCheck,
+    PartyProject,
+    PartyProjectMilestone,
+    PartyProjectProgress,
+    PartyProjectReview,
+    PropertyIssue,
+    PropertyServiceSelection,
+    RedPropertyAlliance,
+    ServiceFund,
+    ServiceGroup,
+    ServiceListItem,
+    ServiceTeam,
+    ThemeActivity,
+    TuesdayAttendance,
+    TuesdayTheme,
+    Volunteer,
+)
 
 M = "dangjian"
 REVIEW_STATES = (PS.declared, PS.round1_passed, PS.round2_passed)

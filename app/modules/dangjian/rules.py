@@ -11,7 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context, has_request_context, request
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.core import clock, scope
 from app.core.rules import RuleViolation, check_order
@@ -19,8 +20,19 @@ from app.core.timerules import Due
 from app.extensions import db
 from app.org.enums import OrgUnitType, Position
 
-from .enums import (RR_PASS, RR_REJECT, RR_RETURN, FundEntryType, IssueStatus, MilestoneStatus,
-                    ProjectStatus as PS, ReviewRound, ServiceItemStatus, ThemeStatus, VolunteerStatus)
+from .enums import (
+    RR_PASS,
+    RR_REJECT,
+    RR_RETURN,
+    FundEntryType,
+    IssueStatus,
+    MilestoneStatus,
+    ReviewRound,
+    ServiceItemStatus,
+    ThemeStatus,
+    VolunteerStatus,
+)
+from .enums import ProjectStatus as PS
 
 CENT = Decimal("0.01")
 DEFAULT_ALLOCATION = Decimal("150000.00")

@@ -15,14 +15,48 @@ from app.org.models import AppUser, ResidentialCompound, Unit
 from app.seed import communities, grids_of, street
 
 from . import rules
-from .enums import (RR_PASS, RR_RETURN, ActionKind, AllianceMemberType, AllianceRecordKind, AllianceStatus,
-                    FourInOne, FundEntryType, FundPurpose, IssueStatus, MilestoneStatus, ProjectStatus as PS,
-                    ReviewRound, SelectionMethod, ServiceItemStatus, ThemeLevel, ThemeStatus, VolunteerStatus,
-                    VolunteerType)
-from .models import (AllianceMember, AllianceRecord, FundExpenditure, MonthlyCheck, PartyProject,
-                     PartyProjectMilestone, PartyProjectProgress, PartyProjectReview, PropertyIssue,
-                     PropertyServiceSelection, RedPropertyAlliance, ServiceFund, ServiceGroup, ServiceListItem,
-                     ServiceTeam, ThemeActivity, TuesdayAttendance, TuesdayTheme, Volunteer)
+from .enums import (
+    RR_PASS,
+    RR_RETURN,
+    ActionKind,
+    AllianceMemberType,
+    AllianceRecordKind,
+    AllianceStatus,
+    FourInOne,
+    FundEntryType,
+    FundPurpose,
+    IssueStatus,
+    MilestoneStatus,
+    ReviewRound,
+    SelectionMethod,
+    ServiceItemStatus,
+    ThemeLevel,
+    ThemeStatus,
+    VolunteerStatus,
+    VolunteerType,
+)
+from .enums import ProjectStatus as PS
+from .models import (
+    AllianceMember,
+    AllianceRecord,
+    FundExpenditure,
+    MonthlyCheck,
+    PartyProject,
+    PartyProjectMilestone,
+    PartyProjectProgress,
+    PartyProjectReview,
+    PropertyIssue,
+    PropertyServiceSelection,
+    RedPropertyAlliance,
+    ServiceFund,
+    ServiceGroup,
+    ServiceListItem,
+    ServiceTeam,
+    ThemeActivity,
+    TuesdayAttendance,
+    TuesdayTheme,
+    Volunteer,
+)
 
 PROJECT_TITLES = [
     ("“红色管家”楼道治理项目", "在老旧小区每个楼道选聘“楼道红管家”，年内实现楼道议事全覆盖。"),
@@ -109,7 +143,7 @@ def _projects(fake, rnd) -> int:
                         recorded_by=djb, liaison_opinion="进度符合计划，注意留存过程资料。"))
             n += 1
         # last year's two projects, completed
-        for k in range(2):
+        for _ in range(2):
             title, goal = next(titles)
             p = PartyProject(year=year - 1, org_unit=community, secretary=secretary, liaison_leader=leaders[idx],
                              title=f"{community.name}{title}", goal=goal, responsible_person=secretary,
@@ -201,7 +235,7 @@ def _alliances(fake, rnd) -> int:
                     kind=rnd.choice(list(AllianceRecordKind)), title=f"{compound.name}{dim.label}工作小结",
                     content=fake.paragraph(nb_sentences=4), record_date=today - dt.timedelta(days=rnd.randint(5, 90)),
                     promoted=rnd.random() < 0.3))
-            for k in range(3):
+            for _ in range(3):
                 status = rnd.choice(list(IssueStatus))
                 db.session.add(PropertyIssue(
                     compound=compound, alliance=a, org_unit=community,

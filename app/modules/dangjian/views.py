@@ -8,7 +8,8 @@ import sqlalchemy as sa
 import xlsxwriter
 from flask import request, send_file
 from flask_appbuilder import BaseView, expose, has_access
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.core import clock, registry, scope
 from app.core.pages import year_arg

@@ -10,8 +10,18 @@ from app.core.values import id_no_column, phone_column
 from app.extensions import db
 from app.org.models import Unit
 
-from .enums import (ApprovalResult, CaseStatus, ErrandChannel, ErrandStatus, MaterialCheck, PostType,
-                    RuleDocKind, Satisfaction, Urgency, WindowType)
+from .enums import (
+    ApprovalResult,
+    CaseStatus,
+    ErrandChannel,
+    ErrandStatus,
+    MaterialCheck,
+    PostType,
+    RuleDocKind,
+    Satisfaction,
+    Urgency,
+    WindowType,
+)
 
 
 class ServiceRuleDoc(RegisterRow, db.Model):

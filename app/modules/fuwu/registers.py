@@ -9,8 +9,16 @@ from app.core.workflow import Transition
 from . import rules
 from .enums import CaseStatus as CS
 from .enums import ErrandStatus as ES
-from .models import (ErrandAssessment, ErrandRequest, ServiceCase, ServiceMatter, ServicePledge, ServiceRuleDoc,
-                     ServiceWindow, WindowPost)
+from .models import (
+                     ErrandAssessment,
+                     ErrandRequest,
+                     ServiceCase,
+                     ServiceMatter,
+                     ServicePledge,
+                     ServiceRuleDoc,
+                     ServiceWindow,
+                     WindowPost,
+)
 
 #: counts per window and matter, staffing against its targets (§8.2)
 STATS_PAGE = "service_stats"

@@ -12,10 +12,28 @@ from app.extensions import db
 from app.org.models import AppUser, Unit
 
 from . import rules, workdays
-from .enums import (ApprovalResult, CaseStatus, ErrandChannel, ErrandStatus, MaterialCheck, PostType, RuleDocKind,
-                    Satisfaction, Urgency, WindowType)
-from .models import (ErrandAssessment, ErrandRequest, ServiceCase, ServiceMatter, ServicePledge, ServiceRuleDoc,
-                     ServiceWindow, WindowPost)
+from .enums import (
+    ApprovalResult,
+    CaseStatus,
+    ErrandChannel,
+    ErrandStatus,
+    MaterialCheck,
+    PostType,
+    RuleDocKind,
+    Satisfaction,
+    Urgency,
+    WindowType,
+)
+from .models import (
+    ErrandAssessment,
+    ErrandRequest,
+    ServiceCase,
+    ServiceMatter,
+    ServicePledge,
+    ServiceRuleDoc,
+    ServiceWindow,
+    WindowPost,
+)
 
 RULE_DOCS = [
     (RuleDocKind.job_duty, "便民服务中心工作人员岗位职责", "窗口工作人员按A岗、B岗互为补位，做到首问负责、限时办结。"),

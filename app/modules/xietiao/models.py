@@ -11,8 +11,16 @@ from app.extensions import db
 from app.org.enums import Module
 from app.org.models import Unit
 
-from .enums import (AssignmentStatus, OrderStatus, SourceChannel, SupervisionItemStatus, SupervisionListStatus,
-                    TypicalPolarity, TypicalStatus, TypicalSubject)
+from .enums import (
+    AssignmentStatus,
+    OrderStatus,
+    SourceChannel,
+    SupervisionItemStatus,
+    SupervisionListStatus,
+    TypicalPolarity,
+    TypicalStatus,
+    TypicalSubject,
+)
 
 
 class AssessmentIndicator(RegisterRow, db.Model):

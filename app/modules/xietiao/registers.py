@@ -6,14 +6,23 @@ from app.core.registry import Register
 from app.core.timerules import TimeRule
 from app.core.workflow import Transition
 
-from . import rules, workflow as wf
+from . import rules
+from . import workflow as wf
 from .enums import AssignmentStatus as AS
 from .enums import OrderStatus as OS
 from .enums import SupervisionItemStatus as IS
 from .enums import SupervisionListStatus as LS
 from .enums import TypicalStatus as TS
-from .models import (AssessmentIndicator, AssignmentOrder, IndicatorProgress, MilitaryRule, SupervisionItem,
-                     SupervisionList, SupervisionOrder, TypicalCase)
+from .models import (
+                     AssessmentIndicator,
+                     AssignmentOrder,
+                     IndicatorProgress,
+                     MilitaryRule,
+                     SupervisionItem,
+                     SupervisionList,
+                     SupervisionOrder,
+                     TypicalCase,
+)
 
 # custom pages: the month's supervision (list, suggestions, 公示) and the year-end table of typical cases
 permissions.add_page("xietiao_supervision", groups=("G6",))

@@ -14,7 +14,8 @@ from app.core import clock, scope
 from app.extensions import db
 
 from . import rules
-from .enums import OrderStatus, SupervisionItemStatus as IS, TypicalPolarity, TypicalStatus
+from .enums import OrderStatus, TypicalPolarity, TypicalStatus
+from .enums import SupervisionItemStatus as IS
 from .models import SupervisionItem, SupervisionList, SupervisionOrder, TypicalCase
 
 GREEN, AMBER, RED = "green", "amber", "red"

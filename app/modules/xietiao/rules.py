@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -20,7 +20,9 @@ from app.core.workdays import WorkDays, add_working_days, is_working_day, workin
 from app.extensions import db
 
 from .enums import AssignmentStatus as AS
-from .enums import OrderStatus, SupervisionItemStatus as IS, SupervisionListStatus as LS, TypicalStatus, TypicalSubject
+from .enums import OrderStatus, TypicalStatus, TypicalSubject
+from .enums import SupervisionItemStatus as IS
+from .enums import SupervisionListStatus as LS
 
 ISSUE_WITHIN_WORKING_DAYS = 5  # TR-16: 月初 = the first 5 working days (domain §10.22)
 SUGGEST_FROM_DAY = 11  # TR-17: lagging items are suggested from the 11th (domain §4.2)

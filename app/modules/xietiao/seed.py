@@ -16,10 +16,19 @@ from app.org.models import AppUser, OrgUnit, Unit
 
 from . import rules
 from .enums import AssignmentStatus as AS
-from .enums import OrderStatus, SourceChannel, SupervisionItemStatus as IS, SupervisionListStatus as LS
-from .enums import TypicalPolarity, TypicalStatus, TypicalSubject
-from .models import (AssessmentIndicator, AssignmentOrder, IndicatorProgress, MilitaryRule, SupervisionItem,
-                     SupervisionList, SupervisionOrder, TypicalCase)
+from .enums import OrderStatus, SourceChannel, TypicalPolarity, TypicalStatus, TypicalSubject
+from .enums import SupervisionItemStatus as IS
+from .enums import SupervisionListStatus as LS
+from .models import (
+    AssessmentIndicator,
+    AssignmentOrder,
+    IndicatorProgress,
+    MilitaryRule,
+    SupervisionItem,
+    SupervisionList,
+    SupervisionOrder,
+    TypicalCase,
+)
 
 RULES = [
     "坚决服从组织安排，令行禁止，不讲条件、不打折扣",

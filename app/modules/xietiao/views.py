@@ -14,7 +14,8 @@ from flask_babel import lazy_gettext as _l
 from app.core import clock, registry, workflow, writes
 from app.core.pages import year_arg
 
-from . import reports, workflow as wf
+from . import reports
+from . import workflow as wf
 from .models import SupervisionItem, SupervisionList
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -15,7 +15,8 @@ from app.extensions import db
 
 from . import rules
 from .enums import AssignmentStatus as AS
-from .enums import OrderStatus, SupervisionItemStatus as IS, TypicalPolarity
+from .enums import OrderStatus, TypicalPolarity
+from .enums import SupervisionItemStatus as IS
 
 
 def quiet(fn):

@@ -12,8 +12,20 @@ from app.core.mixins import USER, RegisterRow
 from app.extensions import db
 from app.org.models import Unit
 
-from .enums import (ActionLevel, AnalysisKind, DeployMode, EnforcementFocus, HandlingMethod, IssueStatus,
-                    JointStatus, MajorActionKind, MajorActionStatus, PlanLevel, PlanStatus, VolunteerService)
+from .enums import (
+    ActionLevel,
+    AnalysisKind,
+    DeployMode,
+    EnforcementFocus,
+    HandlingMethod,
+    IssueStatus,
+    JointStatus,
+    MajorActionKind,
+    MajorActionStatus,
+    PlanLevel,
+    PlanStatus,
+    VolunteerService,
+)
 
 JOINT_START = dt.time(8, 0)  # TR-36: 每周二早上8点
 

@@ -10,8 +10,16 @@ from app.core.workflow import Transition
 from . import forms, rules
 from .enums import JointStatus as JS
 from .enums import MajorActionStatus as MAS
-from .models import (AnalysisReport, EnforcementIssue, EnforcementPlan, EnforcementRecord, JointEnforcement,
-                     MajorAction, UnitMonthlyReport, VolunteerTeam)
+from .models import (
+    AnalysisReport,
+    EnforcementIssue,
+    EnforcementPlan,
+    EnforcementRecord,
+    JointEnforcement,
+    MajorAction,
+    UnitMonthlyReport,
+    VolunteerTeam,
+)
 
 
 def _own_unit(column):

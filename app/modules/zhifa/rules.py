@@ -20,7 +20,7 @@ from app.extensions import db
 from app.org.enums import OrgUnitType, Position, UnitKind
 
 from . import workdays
-from .enums import (ActionLevel, AnalysisKind, DeployMode, IssueStatus, JointStatus, MajorActionStatus)
+from .enums import ActionLevel, AnalysisKind, DeployMode, IssueStatus, JointStatus, MajorActionStatus
 
 TUESDAY = 1
 JOINT_RRULE = "FREQ=WEEKLY;BYDAY=TU;BYHOUR=8;BYMINUTE=0"  # TR-36

@@ -15,10 +15,30 @@ from app.org.enums import Module, UnitKind
 from app.org.models import AppUser, StaffProfile, Unit
 from app.seed import communities, grids_of, street
 
-from .enums import (ActionLevel, AnalysisKind, DeployMode, EnforcementFocus as EF, HandlingMethod, IssueStatus,
-                    JointStatus, MajorActionKind, MajorActionStatus, PlanLevel, PlanStatus, VolunteerService)
-from .models import (AnalysisReport, EnforcementIssue, EnforcementPlan, EnforcementRecord, JointEnforcement,
-                     MajorAction, UnitMonthlyReport, VolunteerTeam)
+from .enums import (
+    ActionLevel,
+    AnalysisKind,
+    DeployMode,
+    HandlingMethod,
+    IssueStatus,
+    JointStatus,
+    MajorActionKind,
+    MajorActionStatus,
+    PlanLevel,
+    PlanStatus,
+    VolunteerService,
+)
+from .enums import EnforcementFocus as EF
+from .models import (
+    AnalysisReport,
+    EnforcementIssue,
+    EnforcementPlan,
+    EnforcementRecord,
+    JointEnforcement,
+    MajorAction,
+    UnitMonthlyReport,
+    VolunteerTeam,
+)
 from .rules import JOINT_START, immediate_deploy_due
 
 # the unit of each office login (the stationed-unit and third-party logins' owner path, §9.3)

@@ -236,7 +236,7 @@ class EmergencyCategory(LabeledEnum):
 
 class EmergencyLevel(LabeledEnum):
     __catalog__ = "emergency_level"
-    I = "I"
+    I = "I"  # noqa: E741  (the plan level's own name)
     II = "II"
     III = "III"
     IV = "IV"

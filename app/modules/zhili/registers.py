@@ -10,11 +10,31 @@ from app.core.timerules import TimeRule
 from app.core.workflow import Transition
 
 from . import rules
-from .enums import ConventionStatus as CS, DeliberationStage as DS, EventStatus as ES, PetitionStatus as PS
+from .enums import ConventionStatus as CS
+from .enums import DeliberationStage as DS
+from .enums import EventStatus as ES
+from .enums import PetitionStatus as PS
 from .models import (
-    DeliberationItem, DeliberationStep, DeliberationVote, EmergencyAction, EmergencyEvent, EmergencyPlan,
-    EmergencyReport, EmergencyWarning, GridConvention, Household, PatrolRecord, PetitionAction, PetitionCase,
-    PetitionHearing, PetitionReport, PetitionTransfer, RentalHouse, Resident, RiskScreening, SensitivePeriod,
+    DeliberationItem,
+    DeliberationStep,
+    DeliberationVote,
+    EmergencyAction,
+    EmergencyEvent,
+    EmergencyPlan,
+    EmergencyReport,
+    EmergencyWarning,
+    GridConvention,
+    Household,
+    PatrolRecord,
+    PetitionAction,
+    PetitionCase,
+    PetitionHearing,
+    PetitionReport,
+    PetitionTransfer,
+    RentalHouse,
+    Resident,
+    RiskScreening,
+    SensitivePeriod,
 )
 from .views import DeliberationItemMixin, EmergencyEventMixin, PetitionCaseMixin
 

@@ -19,9 +19,26 @@ from app.core.timerules import SUPERVISION, Due
 from app.core.workdays import WorkDays, add_working_days, is_working_day  # noqa: F401
 
 from .enums import (
-    ActionPhase, ConventionStatus, DeliberationStage as DS, EventStatus, FiveColour, PatrolTarget,
-    PetitionActionType, PetitionChannel, PetitionStatus as PS, RentalClass, RentalStatus, ReportKind,
-    Satisfaction, TransferAction, VoteMethod, VoteResult,
+    ActionPhase,
+    ConventionStatus,
+    EventStatus,
+    FiveColour,
+    PatrolTarget,
+    PetitionActionType,
+    PetitionChannel,
+    RentalClass,
+    RentalStatus,
+    ReportKind,
+    Satisfaction,
+    TransferAction,
+    VoteMethod,
+    VoteResult,
+)
+from .enums import (
+    DeliberationStage as DS,
+)
+from .enums import (
+    PetitionStatus as PS,
 )
 
 # --------------------------------------------------------------------------- settings
@@ -291,9 +308,9 @@ REPORT_REMINDER = dt.timedelta(days=7)
 
 def petition_report_due(now: dt.datetime):
     """TR-22: a month's report is published by the last working day of the month."""
-    from .models import PetitionReport
-
     from app.extensions import db
+
+    from .models import PetitionReport
 
     overrides = calendar_overrides()
 

@@ -11,17 +11,65 @@ from app.extensions import db
 
 from . import rules
 from .enums import (
-    ActionPhase, AdoptionMethod, BacklogType, ConventionScope, ConventionStatus, Cooperation, DeliberationForm,
-    DeliberationScope, DeliberationSource, DeliberationStage, EmergencyCategory, EmergencyLevel, EventStatus,
-    FiveColour, HandlingLevel, HearingForm, HearingResult, ParticipantKind, PatrolTarget, PetitionActionType,
-    PetitionCategory, PetitionChannel, PetitionGrade, PetitionStatus, PlanLevel, RentalClass, RentalStatus,
-    ReportKind, ResidentKind, Satisfaction, SecurityLevel, TransferAction, VisitType, VoteMethod, VoteResult,
-    WarningAction, WarningLevel,
+    ActionPhase,
+    AdoptionMethod,
+    BacklogType,
+    ConventionScope,
+    ConventionStatus,
+    Cooperation,
+    DeliberationForm,
+    DeliberationScope,
+    DeliberationSource,
+    DeliberationStage,
+    EmergencyCategory,
+    EmergencyLevel,
+    EventStatus,
+    FiveColour,
+    HandlingLevel,
+    HearingForm,
+    HearingResult,
+    ParticipantKind,
+    PatrolTarget,
+    PetitionActionType,
+    PetitionCategory,
+    PetitionChannel,
+    PetitionGrade,
+    PetitionStatus,
+    PlanLevel,
+    RentalClass,
+    RentalStatus,
+    ReportKind,
+    ResidentKind,
+    Satisfaction,
+    SecurityLevel,
+    TransferAction,
+    VisitType,
+    VoteMethod,
+    VoteResult,
+    WarningAction,
+    WarningLevel,
 )
 from .models import (
-    DeliberationItem, DeliberationStep, DeliberationVote, EmergencyAction, EmergencyEvent, EmergencyPlan,
-    EmergencyReport, EmergencyWarning, GridConvention, Household, PatrolRecord, PetitionAction, PetitionCase,
-    PetitionHearing, PetitionReport, PetitionTransfer, RentalHouse, Resident, RiskScreening, SensitivePeriod,
+    DeliberationItem,
+    DeliberationStep,
+    DeliberationVote,
+    EmergencyAction,
+    EmergencyEvent,
+    EmergencyPlan,
+    EmergencyReport,
+    EmergencyWarning,
+    GridConvention,
+    Household,
+    PatrolRecord,
+    PetitionAction,
+    PetitionCase,
+    PetitionHearing,
+    PetitionReport,
+    PetitionTransfer,
+    RentalHouse,
+    Resident,
+    RiskScreening,
+    SensitivePeriod,
 )
 
 CONTENTS = [
@@ -139,7 +187,7 @@ def seed_demo(fake, rnd) -> str:
     colours = [FiveColour.white] * 5 + [FiveColour.yellow] * 2 + [FiveColour.red, FiveColour.green, FiveColour.blue]
     for c in comms[:4]:
         for g in grids_of(c)[:3]:
-            for k in range(rnd.randint(4, 7)):
+            for _ in range(rnd.randint(4, 7)):
                 colour = rnd.choice(colours)
                 h = _save(Household(org_unit=g, address=f"{rnd.randint(1, 30)}幢{rnd.randint(1, 4)}单元{rnd.randint(101, 1802)}室",
                                     head_name=fake.name(), head_phone=fake.phone_number(), member_count=rnd.randint(1, 5),
