@@ -1,4 +1,5 @@
 """Configuration. Everything can be overridden from the environment."""
+
 import datetime as dt
 import os
 from pathlib import Path
@@ -7,6 +8,7 @@ from flask_appbuilder.const import AUTH_DB
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("JIEDAO_INSTANCE", BASE_DIR / "instance"))
+
 
 def _password_policy(password: str) -> None:
     from app.access.passwords import fab_validator
@@ -20,9 +22,7 @@ class Config:
     # refuses keys shorter than 32 bytes
     SECRET_KEY = os.environ.get("SECRET_KEY") or None
     SECRET_KEY_FILE = os.environ.get("JIEDAO_SECRET_KEY_FILE", str(INSTANCE_DIR / "secret_key"))
-    SQLALCHEMY_DATABASE_URI = os.environ.get(
-        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'jiedao.db'}"
-    )
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'jiedao.db'}")
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
@@ -56,7 +56,8 @@ class Config:
     # browser session unless set otherwise
     JWT_ACCESS_TOKEN_EXPIRES = dt.timedelta(seconds=int(os.environ.get("JIEDAO_API_TOKEN_SECONDS", 15 * 60)))
     JWT_REFRESH_TOKEN_EXPIRES = dt.timedelta(
-        seconds=int(os.environ.get("JIEDAO_REFRESH_TOKEN_SECONDS", PERMANENT_SESSION_LIFETIME)))
+        seconds=int(os.environ.get("JIEDAO_REFRESH_TOKEN_SECONDS", PERMANENT_SESSION_LIFETIME))
+    )
     # Access (app/access, README "Security"): limits of failed sign-ins (None = off), idle timeout, password
     # policy for new passwords, optional TOTP (TOTP_REQUIRED: compulsory for roles seeing personal data)
     LOGIN_RATE_LIMIT_ACCOUNT = os.environ.get("JIEDAO_LOGIN_LIMIT_ACCOUNT", "5 per 15 minutes") or None
@@ -110,8 +111,10 @@ class Config:
 
     # Production (README "Deployment"): reverse proxy, background jobs, logs, retention
     PROXY_FIX = os.environ.get("JIEDAO_PROXY_FIX", "0") == "1"  # trust X-Forwarded-* from the proxy
-    PROXY_FIX_HOPS = {k: int(os.environ.get(f"JIEDAO_PROXY_FIX_{k.upper()}", d))
-                      for k, d in (("x_for", 1), ("x_proto", 1), ("x_host", 1), ("x_port", 0), ("x_prefix", 0))}
+    PROXY_FIX_HOPS = {
+        k: int(os.environ.get(f"JIEDAO_PROXY_FIX_{k.upper()}", d))
+        for k, d in (("x_for", 1), ("x_proto", 1), ("x_host", 1), ("x_port", 0), ("x_prefix", 0))
+    }
     JOB_THRESHOLD_ROWS = int(os.environ.get("JIEDAO_JOB_THRESHOLD_ROWS", 5000))  # bigger exports/imports → job
     JOB_FOLDER = os.environ.get("JIEDAO_JOB_FOLDER", str(INSTANCE_DIR / "jobs"))
     LOG_JSON = os.environ.get("JIEDAO_LOG_JSON", "1" if ENV_NAME == "production" else "0") == "1"
@@ -138,7 +141,5 @@ class TestConfig(Config):
     LOGIN_RATE_LIMIT_ADDRESS = None
     SESSION_IDLE_SECONDS = None
     TOTP_REQUIRED = False
-    SQLALCHEMY_DATABASE_URI = os.environ.get(
-        "TEST_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'test.db'}"
-    )
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'test.db'}")
     SERVER_NAME = "localhost"

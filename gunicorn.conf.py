@@ -7,6 +7,7 @@ signed cookies backed by database rows, failed sign-ins are counted in the datab
 job queue are in Redis when REDIS_URL is set,
 uploads and job files in the instance folder, which must be shared storage across machines).
 """
+
 import multiprocessing
 import os
 

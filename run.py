@@ -1,4 +1,5 @@
 """Entry point: `flask --app run <command>` and `make run`."""
+
 from app import create_app
 
 app = create_app()

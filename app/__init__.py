@@ -1,4 +1,5 @@
 """Jiedao (街道工作台账): create_app() wires extensions, AppBuilder, views, APIs and CLI."""
+
 from __future__ import annotations
 
 import logging
@@ -21,8 +22,12 @@ class HomeView(IndexView):
     @expose("/")
     def index(self):
         user = getattr(g, "user", None)
-        if user is not None and user.is_authenticated and self.home_endpoint in current_app.view_functions \
-                and self.appbuilder.sm.has_access(*self.home_permission):
+        if (
+            user is not None
+            and user.is_authenticated
+            and self.home_endpoint in current_app.view_functions
+            and self.appbuilder.sm.has_access(*self.home_permission)
+        ):
             return redirect(url_for(self.home_endpoint))
         return super().index()
 
@@ -48,13 +53,19 @@ def create_app(config: str | object = "config.Config") -> Flask:
     clock.configure(app.config.get("CLOCK_AT"))
     Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
-        Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
     csrf.init_app(app)  # before AppBuilder, so FAB's API login is exempted (fab-notes)
-    migrate.init_app(app, db, render_as_batch=True, directory=str(ROOT / "migrations"),
-                     render_item=alembic_render_item, compare_type=True,
-                     include_name=search.include_name)  # FTS tables, trigram indexes: not models
+    migrate.init_app(
+        app,
+        db,
+        render_as_batch=True,
+        directory=str(ROOT / "migrations"),
+        render_item=alembic_render_item,
+        compare_type=True,
+        include_name=search.include_name,
+    )  # FTS tables, trigram indexes: not models
 
     with app.app_context():
         appbuilder = AppBuilder(indexview=HomeView)
@@ -66,8 +77,14 @@ def create_app(config: str | object = "config.Config") -> Flask:
                 continue
             view = build_view(reg)
             if reg.menu:
-                appbuilder.add_view(view, reg.key, label=reg.name, icon=reg.icon, category=reg.module,
-                                    category_label=registry.module_label(reg.module))
+                appbuilder.add_view(
+                    view,
+                    reg.key,
+                    label=reg.name,
+                    icon=reg.icon,
+                    category=reg.module,
+                    category_label=registry.module_label(reg.module),
+                )
             else:
                 appbuilder.add_view_no_menu(view)
             appbuilder.add_api(build_api(reg))

@@ -10,6 +10,7 @@ A backup is a folder:
 SQLite file or an empty PostgreSQL database) unless `--force`, then compares every
 table's row count and checksum with the manifest and says so.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -103,8 +104,11 @@ def backup(target: Path) -> dict:
         kind = "sqlite"
     else:
         conninfo, env = _libpq(url)
-        subprocess.run([_tool("pg_dump"), "-Fc", "--no-owner", "--no-privileges", "-f", str(target / PG_FILE),
-                        "-d", conninfo], check=True, env=env)
+        subprocess.run(
+            [_tool("pg_dump"), "-Fc", "--no-owner", "--no-privileges", "-f", str(target / PG_FILE), "-d", conninfo],
+            check=True,
+            env=env,
+        )
         kind = "postgresql"
     folder = Path(current_app.config["ATTACHMENT_FOLDER"])
     with tarfile.open(target / ATTACHMENTS, "w:gz") as tar:
@@ -154,7 +158,7 @@ def restore(source: Path, force: bool = False) -> dict:
         members = [m for m in tar.getmembers() if m.name == "attachments" or m.name.startswith("attachments/")]
         folder.mkdir(parents=True, exist_ok=True)
         for m in members:
-            m.name = m.name[len("attachments"):].lstrip("/") or "."
+            m.name = m.name[len("attachments") :].lstrip("/") or "."
         tar.extractall(folder, members=members, filter="data")
     found = fingerprints(engine)
     differ = sorted(t for t in manifest["tables"] if manifest["tables"][t] != found.get(t))

@@ -6,6 +6,7 @@ SimpleCache (one process's memory) without Redis; config CACHE_TYPE=NullCache tu
 
 Nothing per user or per scope may be cached under a key that does not name the user.
 """
+
 from flask_caching import Cache
 
 cache = Cache()

@@ -1,4 +1,5 @@
 """Commands: `flask --app run init | seed-demo | registers`."""
+
 from __future__ import annotations
 
 import json
@@ -39,8 +40,10 @@ def register(app: Flask) -> None:
         made = create_initial_admin()
         if made is not None:
             username, password, generated = made
-            click.echo(f"administrator {username!r} created; initial password: "
-                       f"{password if generated else '(from JIEDAO_ADMIN_PASSWORD)'}")
+            click.echo(
+                f"administrator {username!r} created; initial password: "
+                f"{password if generated else '(from JIEDAO_ADMIN_PASSWORD)'}"
+            )
             click.echo("it must be changed at the first sign-in")
 
     @app.cli.command("seed-demo")
@@ -65,10 +68,17 @@ def register(app: Flask) -> None:
 
         with current_app.test_request_context(), force_locale("zh"):
             rows = [
-                {"key": r.key, "name": str(r.name), "module": r.module,
-                 "module_name": str(registry.module_label(r.module)), "group": r.group,
-                 "model": f"{r.model.__module__}.{r.model.__name__}", "table": r.model.__tablename__,
-                 "list_url": r.list_url if r.views else None, "api_url": r.api_url if r.views else None}
+                {
+                    "key": r.key,
+                    "name": str(r.name),
+                    "module": r.module,
+                    "module_name": str(registry.module_label(r.module)),
+                    "group": r.group,
+                    "model": f"{r.model.__module__}.{r.model.__name__}",
+                    "table": r.model.__tablename__,
+                    "list_url": r.list_url if r.views else None,
+                    "api_url": r.api_url if r.views else None,
+                }
                 for r in registry.all_registers()
             ]
         if as_json:

@@ -1,4 +1,5 @@
 """Extensions, created here and bound to the app in create_app()."""
+
 from flask_appbuilder.models.sqla import Model
 from flask_appbuilder.utils.legacy import get_sqla_class
 from flask_migrate import Migrate

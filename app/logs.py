@@ -5,6 +5,7 @@ returned in the response's X-Request-ID header and put on every log record of th
 LOG_JSON (default in production) the root logger writes one JSON object per line
 (python-json-logger), with the request id, method, path, status and duration of each request.
 """
+
 from __future__ import annotations
 
 import logging
@@ -43,8 +44,12 @@ def configure(json_logs: bool, level=logging.INFO) -> None:
     if json_logs:
         from pythonjsonlogger.json import JsonFormatter
 
-        handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
-                                           rename_fields={"asctime": "time", "levelname": "level", "name": "logger"}))
+        handler.setFormatter(
+            JsonFormatter(
+                "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+                rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+            )
+        )
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"))
     root.addHandler(handler)
@@ -67,8 +72,15 @@ def install(app: Flask) -> None:
         if rid:
             response.headers[HEADER] = rid
             if app.config.get("LOG_JSON") and request.path not in ("/healthz", "/readyz"):
-                access_log.info("request", extra={
-                    "method": request.method, "path": request.path, "status": response.status_code,
-                    "ms": round((time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000, 1),
-                    "user_id": getattr(getattr(g, "user", None), "id", None), "ip": request.remote_addr})
+                access_log.info(
+                    "request",
+                    extra={
+                        "method": request.method,
+                        "path": request.path,
+                        "status": response.status_code,
+                        "ms": round((time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000, 1),
+                        "user_id": getattr(getattr(g, "user", None), "id", None),
+                        "ip": request.remote_addr,
+                    },
+                )
         return response

@@ -1,5 +1,6 @@
 """Operations: health probes, the security headers every response carries, and the production
 wiring (ProxyFix behind a reverse proxy, the cache, request ids and JSON logs: app/logs.py)."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa

@@ -8,6 +8,7 @@ The data looks like a street office's years of records: dates spread over ten ye
 most rows old and closed, titles and texts built from the office's words, ~2 % soft-deleted.
 One word in a thousand rows, ``RARE_WORD``, is what the search measures.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,8 +22,24 @@ COMMON_WORD = "碰头会"
 NOW = dt.datetime(2026, 11, 20, 9, 0)
 SPAN_DAYS = 3650
 
-TOPICS = ["垃圾分类", "老旧小区改造", "停车难", "物业服务", "消防通道", "邻里纠纷", "违章搭建", "噪音扰民",
-          "养老服务", "文明创建", "安全生产", "矛盾调解", "环境整治", "疫苗接种", "独居老人", "电动车充电"]
+TOPICS = [
+    "垃圾分类",
+    "老旧小区改造",
+    "停车难",
+    "物业服务",
+    "消防通道",
+    "邻里纠纷",
+    "违章搭建",
+    "噪音扰民",
+    "养老服务",
+    "文明创建",
+    "安全生产",
+    "矛盾调解",
+    "环境整治",
+    "疫苗接种",
+    "独居老人",
+    "电动车充电",
+]
 PLACES = ["街道三楼会议室", "社区党群服务中心", "网格驿站", "新时代文明实践站", "便民服务中心"]
 NAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = "芳伟娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚"
@@ -67,16 +84,28 @@ def meeting_rows(ctx: Context, start: int, n: int):
     for i in range(start, start + n):
         when = _when(rnd)
         past = when < NOW - dt.timedelta(days=2)
-        status = MeetingStatus.held.name if past and rnd.random() < 0.95 else rnd.choice(
-            [s.name for s in MeetingStatus])
+        status = (
+            MeetingStatus.held.name if past and rnd.random() < 0.95 else rnd.choice([s.name for s in MeetingStatus])
+        )
         org = ctx.org_ids[i % len(ctx.org_ids)]
         title = f"{_text(rnd, i, 1)}{COMMON_WORD if i % 3 == 0 else '专题会'}第{i}次"
-        yield {"module": modules[i % len(modules)], "meeting_type": types[i % len(types)], "title": title,
-               "planned_start": when, "actual_start": when if status == "held" else None,
-               "place": PLACES[i % len(PLACES)], "chair_id": ctx.user_ids[i % len(ctx.user_ids)],
-               "is_ad_hoc": i % 11 == 0, "status": status, "org_unit_id": org, "created_at": when,
-               "updated_at": when, "created_by_id": ctx.user_ids[(i * 7) % len(ctx.user_ids)],
-               "version": 1, "is_deleted": i % 50 == 49}
+        yield {
+            "module": modules[i % len(modules)],
+            "meeting_type": types[i % len(types)],
+            "title": title,
+            "planned_start": when,
+            "actual_start": when if status == "held" else None,
+            "place": PLACES[i % len(PLACES)],
+            "chair_id": ctx.user_ids[i % len(ctx.user_ids)],
+            "is_ad_hoc": i % 11 == 0,
+            "status": status,
+            "org_unit_id": org,
+            "created_at": when,
+            "updated_at": when,
+            "created_by_id": ctx.user_ids[(i * 7) % len(ctx.user_ids)],
+            "version": 1,
+            "is_deleted": i % 50 == 49,
+        }
 
 
 def petition_rows(ctx: Context, start: int, n: int):
@@ -91,20 +120,37 @@ def petition_rows(ctx: Context, start: int, n: int):
     for i in range(start, start + n):
         when = _when(rnd)
         recent = when > NOW - dt.timedelta(days=75)
-        status = rnd.choice(open_) if recent and rnd.random() < 0.6 else (
-            "closed" if rnd.random() < 0.9 else "ceased")
+        status = rnd.choice(open_) if recent and rnd.random() < 0.6 else ("closed" if rnd.random() < 0.9 else "ceased")
         closed = when + dt.timedelta(days=rnd.randrange(5, 55)) if status in ("closed", "ceased") else None
-        phone = f"13{rnd.randrange(10 ** 8, 10 ** 9)}"
-        yield {"case_no": f"XF{when:%Y}-{i:07d}", "channel": channels[i % len(channels)], "received_at": when,
-               "petitioner_name": _name(rnd), "petitioner_phone": phone, "petitioner_count": 1,
-               "address": f"荷花街道{rnd.randrange(1, 300)}号", "category": cats[i % len(cats)],
-               "grade": grades[0 if i % 20 else 1], "content": _text(rnd, i, 3), "demand": "请求尽快解决",
-               "first_receiver_id": ctx.user_ids[i % len(ctx.user_ids)], "handling_level": levels[i % len(levels)],
-               "status": status, "accepted_at": when + dt.timedelta(days=2) if status != "registered" else None,
-               "accept_due": (when + dt.timedelta(days=15)).date(), "close_due": (when + dt.timedelta(days=60)).date(),
-               "extension_approved": False, "is_backlog": i % 97 == 0, "satisfaction_in_scope": True,
-               "closed_at": closed, "org_unit_id": ctx.org_ids[i % len(ctx.org_ids)], "created_at": when,
-               "updated_at": closed or when, "version": 1, "is_deleted": i % 50 == 49}
+        phone = f"13{rnd.randrange(10**8, 10**9)}"
+        yield {
+            "case_no": f"XF{when:%Y}-{i:07d}",
+            "channel": channels[i % len(channels)],
+            "received_at": when,
+            "petitioner_name": _name(rnd),
+            "petitioner_phone": phone,
+            "petitioner_count": 1,
+            "address": f"荷花街道{rnd.randrange(1, 300)}号",
+            "category": cats[i % len(cats)],
+            "grade": grades[0 if i % 20 else 1],
+            "content": _text(rnd, i, 3),
+            "demand": "请求尽快解决",
+            "first_receiver_id": ctx.user_ids[i % len(ctx.user_ids)],
+            "handling_level": levels[i % len(levels)],
+            "status": status,
+            "accepted_at": when + dt.timedelta(days=2) if status != "registered" else None,
+            "accept_due": (when + dt.timedelta(days=15)).date(),
+            "close_due": (when + dt.timedelta(days=60)).date(),
+            "extension_approved": False,
+            "is_backlog": i % 97 == 0,
+            "satisfaction_in_scope": True,
+            "closed_at": closed,
+            "org_unit_id": ctx.org_ids[i % len(ctx.org_ids)],
+            "created_at": when,
+            "updated_at": closed or when,
+            "version": 1,
+            "is_deleted": i % 50 == 49,
+        }
 
 
 def service_item_rows(ctx: Context, start: int, n: int):
@@ -116,12 +162,20 @@ def service_item_rows(ctx: Context, start: int, n: int):
         when = _when(rnd)
         month = when.date().replace(day=1)
         status = "done" if when < NOW - dt.timedelta(days=40) else rnd.choice(["planned", "in_progress", "done"])
-        yield {"group_id": ctx.group_ids[i % len(ctx.group_ids)],
-               "volunteer_id": ctx.volunteer_ids[i % len(ctx.volunteer_ids)] if ctx.volunteer_ids else None,
-               "month": month, "content": _text(rnd, i, 2), "action_kind": kinds[i % len(kinds)],
-               "planned_date": month + dt.timedelta(days=rnd.randrange(0, 27)), "status": status,
-               "org_unit_id": ctx.org_ids[i % len(ctx.org_ids)], "created_at": when, "updated_at": when,
-               "version": 1, "is_deleted": i % 50 == 49}
+        yield {
+            "group_id": ctx.group_ids[i % len(ctx.group_ids)],
+            "volunteer_id": ctx.volunteer_ids[i % len(ctx.volunteer_ids)] if ctx.volunteer_ids else None,
+            "month": month,
+            "content": _text(rnd, i, 2),
+            "action_kind": kinds[i % len(kinds)],
+            "planned_date": month + dt.timedelta(days=rnd.randrange(0, 27)),
+            "status": status,
+            "org_unit_id": ctx.org_ids[i % len(ctx.org_ids)],
+            "created_at": when,
+            "updated_at": when,
+            "version": 1,
+            "is_deleted": i % 50 == 49,
+        }
 
 
 def audit_rows(ctx: Context, start: int, n: int):
@@ -133,15 +187,24 @@ def audit_rows(ctx: Context, start: int, n: int):
         diff = None
         if action in ("update", "insert"):
             diff = json.dumps({"status": ["planned", "held"], "remarks": [None, _text(rnd, i, 1)]}, ensure_ascii=False)
-        yield {"at": _when(rnd), "user_id": ctx.user_ids[i % len(ctx.user_ids)], "action": action,
-               "register_key": None if action.startswith("login") else regs[i % len(regs)],
-               "row_id": None if action.startswith("login") else rnd.randrange(1, 10 ** 6),
-               "org_unit_id": ctx.org_ids[i % len(ctx.org_ids)], "diff": diff,
-               "ip": f"10.{i % 250}.{(i // 250) % 250}.{i % 7 + 1}"}
+        yield {
+            "at": _when(rnd),
+            "user_id": ctx.user_ids[i % len(ctx.user_ids)],
+            "action": action,
+            "register_key": None if action.startswith("login") else regs[i % len(regs)],
+            "row_id": None if action.startswith("login") else rnd.randrange(1, 10**6),
+            "org_unit_id": ctx.org_ids[i % len(ctx.org_ids)],
+            "diff": diff,
+            "ip": f"10.{i % 250}.{(i // 250) % 250}.{i % 7 + 1}",
+        }
 
 
-GENERATORS = {"meeting": meeting_rows, "petition_case": petition_rows,
-              "service_list_item": service_item_rows, "audit_log": audit_rows}
+GENERATORS = {
+    "meeting": meeting_rows,
+    "petition_case": petition_rows,
+    "service_list_item": service_item_rows,
+    "audit_log": audit_rows,
+}
 BATCH = 20_000
 
 
@@ -161,8 +224,10 @@ def insert_rows(conn, table: str, rows: list[dict]) -> None:
     else:
         raw = conn.connection.driver_connection
         marks = ", ".join("?" for _ in cols)
-        raw.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks})",
-                        [tuple(_sqlite(r[c]) for c in cols) for r in rows])
+        raw.executemany(
+            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks})",
+            [tuple(_sqlite(r[c]) for c in cols) for r in rows],
+        )
 
 
 def _sqlite(v):

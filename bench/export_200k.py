@@ -10,6 +10,7 @@ fills a scratch SQLite database with meetings and downloads /meeting/export_xlsx
 through the real stack (filters, scope, labels, streaming response), timing the first byte
 and the whole body.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,8 +33,18 @@ from bench.memory import peak_mb, rss_mb  # noqa: E402
 def synthetic(n: int):
     base = dt.datetime(2026, 1, 1, 9, 0)
     for i in range(n):
-        yield (base + dt.timedelta(minutes=i), f"荷花社区第{i % 6 + 1}网格 第{i}次网格碰头会", "班子周例会", "大党建",
-               "王芳", "荷花社区", "已召开", i, decimal.Decimal(i % 100000) / 100, (base + dt.timedelta(days=i % 365)).date())
+        yield (
+            base + dt.timedelta(minutes=i),
+            f"荷花社区第{i % 6 + 1}网格 第{i}次网格碰头会",
+            "班子周例会",
+            "大党建",
+            "王芳",
+            "荷花社区",
+            "已召开",
+            i,
+            decimal.Decimal(i % 100000) / 100,
+            (base + dt.timedelta(days=i % 365)).date(),
+        )
 
 
 def run_xlsxwriter(n: int, path: str) -> None:
@@ -42,8 +53,18 @@ def run_xlsxwriter(n: int, path: str) -> None:
 
     from app.core.spreadsheets import Col, _write_book
 
-    cols = [Col("计划时间", "datetime"), Col("会议名称"), Col("会议类型"), Col("所属模块"), Col("主持人"),
-            Col("归属单位"), Col("状态"), Col("编号", "int"), Col("金额", "money"), Col("日期", "date")]
+    cols = [
+        Col("计划时间", "datetime"),
+        Col("会议名称"),
+        Col("会议类型"),
+        Col("所属模块"),
+        Col("主持人"),
+        Col("归属单位"),
+        Col("状态"),
+        Col("编号", "int"),
+        Col("金额", "money"),
+        Col("日期", "date"),
+    ]
     with Flask(__name__).test_request_context():
         _write_book(path, "bench", cols, synthetic(n))
 
@@ -105,11 +126,26 @@ def run_app(n: int) -> dict:
         base = dt.datetime(2026, 1, 1, 9, 0)
         now = dt.datetime.now()
         for start in range(0, n, 10000):
-            db.session.execute(sa.insert(Meeting.__table__), [{
-                "module": "dangjian", "meeting_type": "team_weekly", "title": f"压测会议{i}",
-                "planned_start": base + dt.timedelta(minutes=i), "chair_id": chair, "status": "held",
-                "org_unit_id": org_ids[i % len(org_ids)], "created_at": now, "updated_at": now, "version": 1,
-                "is_deleted": False, "is_ad_hoc": False} for i in range(start, min(n, start + 10000))])
+            db.session.execute(
+                sa.insert(Meeting.__table__),
+                [
+                    {
+                        "module": "dangjian",
+                        "meeting_type": "team_weekly",
+                        "title": f"压测会议{i}",
+                        "planned_start": base + dt.timedelta(minutes=i),
+                        "chair_id": chair,
+                        "status": "held",
+                        "org_unit_id": org_ids[i % len(org_ids)],
+                        "created_at": now,
+                        "updated_at": now,
+                        "version": 1,
+                        "is_deleted": False,
+                        "is_ad_hoc": False,
+                    }
+                    for i in range(start, min(n, start + 10000))
+                ],
+            )
         db.session.commit()
     http = app.test_client()
     login = http.get("/login/").get_data(as_text=True)
@@ -128,8 +164,12 @@ def run_app(n: int) -> dict:
         size += len(chunk)
     total = time.perf_counter() - t0
     response.close()
-    return {"rss_before_mb": round(before, 1), "first_byte_s": round(first or total, 3),
-            "total_s": round(total, 2), "bytes": size}
+    return {
+        "rss_before_mb": round(before, 1),
+        "first_byte_s": round(first or total, 3),
+        "total_s": round(total, 2),
+        "bytes": size,
+    }
 
 
 def child(which: str, n: int) -> None:
@@ -141,12 +181,16 @@ def child(which: str, n: int) -> None:
         import openpyxl  # noqa: F401  (imports are not part of the measurement)
 
         import app.core.spreadsheets  # noqa: F401
+
         before = rss_mb()
         with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
             t0 = time.perf_counter()
             (run_xlsxwriter if which == "xlsxwriter" else run_openpyxl)(n, tmp.name)
-            result = {"rss_before_mb": round(before, 1), "total_s": round(time.perf_counter() - t0, 2),
-                      "bytes": os.path.getsize(tmp.name)}
+            result = {
+                "rss_before_mb": round(before, 1),
+                "total_s": round(time.perf_counter() - t0, 2),
+                "bytes": os.path.getsize(tmp.name),
+            }
     result["peak_rss_mb"] = round(peak_mb(), 1)
     print(json.dumps(result))
 
@@ -163,18 +207,27 @@ def main() -> None:
     runs = {"libs": ["xlsxwriter", "openpyxl"], "app": ["app"]}
     todo = runs[args.only] if args.only else runs["libs"] + runs["app"]
     for which in todo:
-        out = subprocess.run([sys.executable, __file__, "--child", which, "--rows", str(args.rows)],
-                             capture_output=True, text=True, cwd=ROOT)
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", which, "--rows", str(args.rows)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
         line = (out.stdout.strip().splitlines() or ["{}"])[-1]
         if out.returncode:
             print(which, "failed:", out.stderr[-2000:])
             continue
         r = json.loads(line)
-        label = {"xlsxwriter": "xlsxwriter constant_memory", "openpyxl": "openpyxl write_only",
-                 "app": "app /meeting/export_xlsx/ (xlsxwriter)"}[which]
+        label = {
+            "xlsxwriter": "xlsxwriter constant_memory",
+            "openpyxl": "openpyxl write_only",
+            "app": "app /meeting/export_xlsx/ (xlsxwriter)",
+        }[which]
         extra = f", first byte {r['first_byte_s']} s" if "first_byte_s" in r else ""
-        print(f"{label:42s} {args.rows} rows: {r['total_s']} s{extra}, peak RSS {r['peak_rss_mb']} MB "
-              f"(before export {r['rss_before_mb']} MB), file {r['bytes'] / 1e6:.1f} MB")
+        print(
+            f"{label:42s} {args.rows} rows: {r['total_s']} s{extra}, peak RSS {r['peak_rss_mb']} MB "
+            f"(before export {r['rss_before_mb']} MB), file {r['bytes'] / 1e6:.1f} MB"
+        )
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ role shares with the other users of that role (API PUT with the version it read:
 Afterwards the database is checked: every 201 is a row, and every shared meeting's version went up by
 exactly its number of 200 edits (a 409 is a refused edit, not a lost one). Prints throughput and p95.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,8 +40,17 @@ PASSWORD = "Demo@2026"
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
 # role login → org unit its meetings go into (within its write scope)
 ROLES = {"admin": "荷花街道", "leader": "荷花街道", "djb": "荷花街道", "sq1": "荷花社区", "sq2": "新村社区"}
-PAGES = ["/meeting/list/", "/work_item/list/", "/dashboard/", "/calendar/month/", "/escalation/",
-         "/party_project/list/", "/petition_case/list/", "/household/list/", "/unit/list/"]
+PAGES = [
+    "/meeting/list/",
+    "/work_item/list/",
+    "/dashboard/",
+    "/calendar/month/",
+    "/escalation/",
+    "/party_project/list/",
+    "/petition_case/list/",
+    "/household/list/",
+    "/unit/list/",
+]
 API_LISTS = ["meeting", "work_item", "unit", "party_project"]
 
 
@@ -51,6 +61,7 @@ def free_port() -> int:
 
 
 # --- a fresh copy of the database ----------------------------------------------------------
+
 
 def copy_database(source: str, workdir: Path) -> tuple[str, callable]:
     url = sa.engine.make_url(source)
@@ -72,10 +83,23 @@ def copy_database(source: str, workdir: Path) -> tuple[str, callable]:
         env["PGPASSWORD"] = url.password
     plain = url.set(drivername="postgresql", password=None)
     dump = workdir / "load.dump"
-    subprocess.run(["pg_dump", "-Fc", "--no-owner", "-f", str(dump), "-d", plain.render_as_string(hide_password=False)],
-                   check=True, env=env)
-    subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", "-d",
-                    plain.set(database=name).render_as_string(hide_password=False), str(dump)], check=True, env=env)
+    subprocess.run(
+        ["pg_dump", "-Fc", "--no-owner", "-f", str(dump), "-d", plain.render_as_string(hide_password=False)],
+        check=True,
+        env=env,
+    )
+    subprocess.run(
+        [
+            "pg_restore",
+            "--no-owner",
+            "--exit-on-error",
+            "-d",
+            plain.set(database=name).render_as_string(hide_password=False),
+            str(dump),
+        ],
+        check=True,
+        env=env,
+    )
 
     def drop():
         with admin.connect() as conn:
@@ -87,19 +111,43 @@ def copy_database(source: str, workdir: Path) -> tuple[str, callable]:
 
 # --- the server ------------------------------------------------------------------------------
 
+
 class Server:
     def __init__(self, db_url: str, workdir: Path, workers: int = 2, threads: int = 8):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "DATABASE_URL": db_url, "JIEDAO_ENV": "development",
-               "JIEDAO_ATTACHMENT_FOLDER": str(workdir / "attachments"), "PYTHONUNBUFFERED": "1"}
+        env = {
+            **os.environ,
+            "DATABASE_URL": db_url,
+            "JIEDAO_ENV": "development",
+            "JIEDAO_ATTACHMENT_FOLDER": str(workdir / "attachments"),
+            "PYTHONUNBUFFERED": "1",
+        }
         env.pop("TEST_DATABASE_URL", None)
         gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
         self.log = open(workdir / "gunicorn.log", "w")
         self.proc = subprocess.Popen(
-            [gunicorn, "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread",
-             "--bind", f"127.0.0.1:{self.port}", "--timeout", "120", "--log-level", "warning", "run:app"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+            [
+                gunicorn,
+                "--workers",
+                str(workers),
+                "--threads",
+                str(threads),
+                "--worker-class",
+                "gthread",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--timeout",
+                "120",
+                "--log-level",
+                "warning",
+                "run:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             try:
@@ -125,6 +173,7 @@ class Server:
 
 # --- the users -------------------------------------------------------------------------------
 
+
 class Stats:
     def __init__(self):
         self.lock = threading.Lock()
@@ -147,12 +196,17 @@ def login(base: str, username: str) -> tuple[requests.Session, str]:
     s = requests.Session()
     page = s.get(base + "/login/", timeout=30).text
     token = CSRF_RE.search(page).group(1)
-    r = s.post(base + "/login/", data={"username": username, "password": PASSWORD, "csrf_token": token},
-               allow_redirects=False, timeout=30)
+    r = s.post(
+        base + "/login/",
+        data={"username": username, "password": PASSWORD, "csrf_token": token},
+        allow_redirects=False,
+        timeout=30,
+    )
     if r.status_code != 302:
         raise RuntimeError(f"login of {username} failed: {r.status_code}")
-    jwt = requests.post(base + "/api/v1/security/login", json={"username": username, "password": PASSWORD,
-                                                              "provider": "db"}, timeout=30).json()["access_token"]
+    jwt = requests.post(
+        base + "/api/v1/security/login", json={"username": username, "password": PASSWORD, "provider": "db"}, timeout=30
+    ).json()["access_token"]
     return s, jwt
 
 
@@ -179,9 +233,15 @@ def user_loop(base, role, cookies, jwt, ids, shared_id, stop_at, stats: Stats, r
                 row = rnd.choice(r.json()["ids"])
                 call("GET", f"/{key}/show/{row}")
         elif roll < 0.8:
-            body = {"module": "dangjian", "meeting_type": "team_weekly", "status": "planned",
-                    "title": f"LOAD-{run_id}-{role}-{uuid.uuid4().hex[:8]}", "org_unit": ids["org"][role],
-                    "chair": ids["user"][role], "planned_start": "2026-12-09 09:00:00"}
+            body = {
+                "module": "dangjian",
+                "meeting_type": "team_weekly",
+                "status": "planned",
+                "title": f"LOAD-{run_id}-{role}-{uuid.uuid4().hex[:8]}",
+                "org_unit": ids["org"][role],
+                "chair": ids["user"][role],
+                "planned_start": "2026-12-09 09:00:00",
+            }
             r = call("POST", "/api/v1/meeting/", json=body, headers=auth)
             if r.status_code == 201:
                 with stats.lock:
@@ -191,8 +251,12 @@ def user_loop(base, role, cookies, jwt, ids, shared_id, stop_at, stats: Stats, r
             if r.status_code != 200:
                 continue
             version = r.json()["result"]["version"]
-            r = call("PUT", f"/api/v1/meeting/{shared_id}", headers=auth,
-                     json={"version": version, "remarks": f"{role} {uuid.uuid4().hex[:6]}"})
+            r = call(
+                "PUT",
+                f"/api/v1/meeting/{shared_id}",
+                headers=auth,
+                json={"version": version, "remarks": f"{role} {uuid.uuid4().hex[:6]}"},
+            )
             with stats.lock:
                 if r.status_code == 200:
                     stats.edits_ok[shared_id] += 1
@@ -213,17 +277,28 @@ def check_database(db_url: str, run_id: str, shared: dict, stats: Stats) -> dict
     engine = sa.create_engine(db_url)
     with engine.connect() as conn:
         rows = Counter()
-        for title, in conn.execute(sa.text("SELECT title FROM meeting WHERE title LIKE :p"), {"p": f"LOAD-{run_id}-%"}):
+        for (title,) in conn.execute(
+            sa.text("SELECT title FROM meeting WHERE title LIKE :p"), {"p": f"LOAD-{run_id}-%"}
+        ):
             rows[title.split("-")[2]] += 1
-        versions = {mid: conn.execute(sa.text("SELECT version FROM meeting WHERE id = :i"), {"i": mid}).scalar()
-                    for mid in shared.values()}
+        versions = {
+            mid: conn.execute(sa.text("SELECT version FROM meeting WHERE id = :i"), {"i": mid}).scalar()
+            for mid in shared.values()
+        }
     engine.dispose()
     lost_adds = {role: stats.created[role] - rows[role] for role in ROLES if stats.created[role] != rows[role]}
     # a new meeting has version 1; every saved edit adds exactly one
-    lost_edits = {mid: {"version": versions[mid], "expected": 1 + stats.edits_ok[mid]}
-                  for mid in versions if versions[mid] != 1 + stats.edits_ok[mid]}
-    return {"rows_added": sum(rows.values()), "created_201": sum(stats.created.values()),
-            "lost_adds": lost_adds, "lost_edits": lost_edits}
+    lost_edits = {
+        mid: {"version": versions[mid], "expected": 1 + stats.edits_ok[mid]}
+        for mid in versions
+        if versions[mid] != 1 + stats.edits_ok[mid]
+    }
+    return {
+        "rows_added": sum(rows.values()),
+        "created_201": sum(stats.created.values()),
+        "lost_adds": lost_adds,
+        "lost_edits": lost_edits,
+    }
 
 
 def forget_sign_in_failures(db_url: str) -> None:
@@ -248,10 +323,20 @@ def run(source: str, users: int, seconds: float, workers: int = 2, threads: int 
         # one shared meeting per role, edited by all of that role's users at once
         shared = {}
         for role, (_sess, jwt) in sessions.items():
-            r = requests.post(server.base + "/api/v1/meeting/", headers={"Authorization": f"Bearer {jwt}"}, timeout=30,
-                              json={"module": "dangjian", "meeting_type": "team_weekly", "status": "planned",
-                                    "title": f"SHARED-{run_id}-{role}", "org_unit": ids["org"][role],
-                                    "chair": ids["user"][role], "planned_start": "2026-12-09 09:00:00"})
+            r = requests.post(
+                server.base + "/api/v1/meeting/",
+                headers={"Authorization": f"Bearer {jwt}"},
+                timeout=30,
+                json={
+                    "module": "dangjian",
+                    "meeting_type": "team_weekly",
+                    "status": "planned",
+                    "title": f"SHARED-{run_id}-{role}",
+                    "org_unit": ids["org"][role],
+                    "chair": ids["user"][role],
+                    "planned_start": "2026-12-09 09:00:00",
+                },
+            )
             if r.status_code != 201:
                 raise RuntimeError(f"{role} cannot add a meeting: {r.status_code} {r.text[:300]}")
             shared[role] = r.json()["id"]
@@ -259,10 +344,24 @@ def run(source: str, users: int, seconds: float, workers: int = 2, threads: int 
         roles = list(ROLES)
         stop_at = time.monotonic() + seconds
         started = time.monotonic()
-        threads_ = [threading.Thread(target=user_loop, args=(
-            server.base, roles[i % len(roles)], sessions[roles[i % len(roles)]][0].cookies,
-            sessions[roles[i % len(roles)]][1], ids, shared[roles[i % len(roles)]], stop_at, stats, run_id, i))
-            for i in range(users)]
+        threads_ = [
+            threading.Thread(
+                target=user_loop,
+                args=(
+                    server.base,
+                    roles[i % len(roles)],
+                    sessions[roles[i % len(roles)]][0].cookies,
+                    sessions[roles[i % len(roles)]][1],
+                    ids,
+                    shared[roles[i % len(roles)]],
+                    stop_at,
+                    stats,
+                    run_id,
+                    i,
+                ),
+            )
+            for i in range(users)
+        ]
         for t in threads_:
             t.start()
         for t in threads_:
@@ -270,14 +369,20 @@ def run(source: str, users: int, seconds: float, workers: int = 2, threads: int 
         elapsed = time.monotonic() - started
         lat = sorted(stats.latencies)
         result = {
-            "users": users, "seconds": round(elapsed, 1), "requests": len(lat),
+            "users": users,
+            "seconds": round(elapsed, 1),
+            "requests": len(lat),
             "throughput_rps": round(len(lat) / elapsed, 1),
             "p50_ms": round(lat[len(lat) // 2] * 1000, 1) if lat else None,
             "p95_ms": round(lat[int(len(lat) * 0.95)] * 1000, 1) if lat else None,
             "max_ms": round(lat[-1] * 1000, 1) if lat else None,
-            "codes": dict(sorted(stats.codes.items())), "server_errors": stats.errors[:20],
-            "edits_ok": sum(stats.edits_ok.values()), "edits_refused_409": sum(stats.edits_refused.values()),
-            "database": sa.engine.make_url(db_url).get_backend_name(), "workers": workers, "threads": threads,
+            "codes": dict(sorted(stats.codes.items())),
+            "server_errors": stats.errors[:20],
+            "edits_ok": sum(stats.edits_ok.values()),
+            "edits_refused_409": sum(stats.edits_refused.values()),
+            "database": sa.engine.make_url(db_url).get_backend_name(),
+            "workers": workers,
+            "threads": threads,
         }
         result.update(check_database(db_url, run_id, shared, stats))
         return result
@@ -298,10 +403,12 @@ def main() -> None:
     args = ap.parse_args()
     result = run(args.source, args.users, args.seconds, args.workers, args.threads)
     print(json.dumps(result, ensure_ascii=False, indent=1))
-    print(f"\n{result['users']} users, {result['seconds']} s: {result['requests']} requests, "
-          f"{result['throughput_rps']} req/s, p95 {result['p95_ms']} ms; 5xx: {len(result['server_errors'])}; "
-          f"added {result['rows_added']} of {result['created_201']} accepted; edits {result['edits_ok']} saved, "
-          f"{result['edits_refused_409']} refused (409); lost: adds {result['lost_adds']}, edits {result['lost_edits']}")
+    print(
+        f"\n{result['users']} users, {result['seconds']} s: {result['requests']} requests, "
+        f"{result['throughput_rps']} req/s, p95 {result['p95_ms']} ms; 5xx: {len(result['server_errors'])}; "
+        f"added {result['rows_added']} of {result['created_201']} accepted; edits {result['edits_ok']} saved, "
+        f"{result['edits_refused_409']} refused (409); lost: adds {result['lost_adds']}, edits {result['lost_edits']}"
+    )
     sys.exit(1 if result["server_errors"] or result["lost_adds"] or result["lost_edits"] else 0)
 
 

@@ -1,4 +1,5 @@
 """Memory of the running process, read from /proc (Linux), for the benchmark scripts."""
+
 from __future__ import annotations
 
 import resource

@@ -21,6 +21,7 @@ same rows directly (each in its own process, for its peak memory).
 
 Prints a table and writes JSON (BENCH_OUT, default instance/bench-<db>.json).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -73,32 +74,58 @@ class Spec:
 
 
 SPECS = [
-    Spec("meeting", "MeetingView", ("leader", "sq1"),
-         "meeting.id, meeting.planned_start, meeting.title, meeting.meeting_type, meeting.module, "
-         "chair.last_name, chair.first_name, org_unit.name, meeting.status FROM meeting "
-         "JOIN ab_user chair ON chair.id = meeting.chair_id JOIN org_unit ON org_unit.id = meeting.org_unit_id",
-         "meeting.planned_start DESC, meeting.id DESC", ("title", "2"), ("status", "0", "held"),
-         ("org_unit", "org_unit.name ASC, meeting.id ASC")),
-    Spec("petition_case", "PetitionCaseView", ("leader", "sq1"),
-         "petition_case.id, petition_case.case_no, petition_case.received_at, petition_case.petitioner_name, "
-         "petition_case.petitioner_phone, petition_case.category, petition_case.grade, org_unit.name, "
-         "petition_case.handling_level, petition_case.status, petition_case.close_due FROM petition_case "
-         "JOIN org_unit ON org_unit.id = petition_case.org_unit_id",
-         "petition_case.received_at DESC, petition_case.id DESC", ("content", "2"), ("grade", "0", "significant"),
-         ("org_unit", "org_unit.name ASC, petition_case.id ASC")),
-    Spec("service_list_item", "ServiceListItemView", ("leader", "sq1"),
-         "service_list_item.id, service_list_item.month, service_group.name, volunteer.full_name, "
-         "service_list_item.action_kind, service_list_item.content, service_list_item.planned_date, "
-         "service_list_item.status FROM service_list_item "
-         "JOIN service_group ON service_group.id = service_list_item.group_id "
-         "LEFT JOIN volunteer ON volunteer.id = service_list_item.volunteer_id",
-         "service_list_item.month DESC, service_list_item.id DESC", ("content", "2"),
-         ("status", "0", "done"), ("group", "service_group.name ASC, service_list_item.id ASC")),
-    Spec("audit_log", "AuditLogView", ("audit",),
-         "audit_log.id, audit_log.at, usr.last_name, usr.first_name, audit_log.action, audit_log.register_key, "
-         "audit_log.row_id, audit_log.ip FROM audit_log LEFT JOIN ab_user usr ON usr.id = audit_log.user_id",
-         "audit_log.at DESC, audit_log.id DESC", ("diff", "2"), ("action", "3", "delete"),
-         ("user", "usr.last_name ASC, audit_log.id ASC"), live="1 = 1", users_search=False),
+    Spec(
+        "meeting",
+        "MeetingView",
+        ("leader", "sq1"),
+        "meeting.id, meeting.planned_start, meeting.title, meeting.meeting_type, meeting.module, "
+        "chair.last_name, chair.first_name, org_unit.name, meeting.status FROM meeting "
+        "JOIN ab_user chair ON chair.id = meeting.chair_id JOIN org_unit ON org_unit.id = meeting.org_unit_id",
+        "meeting.planned_start DESC, meeting.id DESC",
+        ("title", "2"),
+        ("status", "0", "held"),
+        ("org_unit", "org_unit.name ASC, meeting.id ASC"),
+    ),
+    Spec(
+        "petition_case",
+        "PetitionCaseView",
+        ("leader", "sq1"),
+        "petition_case.id, petition_case.case_no, petition_case.received_at, petition_case.petitioner_name, "
+        "petition_case.petitioner_phone, petition_case.category, petition_case.grade, org_unit.name, "
+        "petition_case.handling_level, petition_case.status, petition_case.close_due FROM petition_case "
+        "JOIN org_unit ON org_unit.id = petition_case.org_unit_id",
+        "petition_case.received_at DESC, petition_case.id DESC",
+        ("content", "2"),
+        ("grade", "0", "significant"),
+        ("org_unit", "org_unit.name ASC, petition_case.id ASC"),
+    ),
+    Spec(
+        "service_list_item",
+        "ServiceListItemView",
+        ("leader", "sq1"),
+        "service_list_item.id, service_list_item.month, service_group.name, volunteer.full_name, "
+        "service_list_item.action_kind, service_list_item.content, service_list_item.planned_date, "
+        "service_list_item.status FROM service_list_item "
+        "JOIN service_group ON service_group.id = service_list_item.group_id "
+        "LEFT JOIN volunteer ON volunteer.id = service_list_item.volunteer_id",
+        "service_list_item.month DESC, service_list_item.id DESC",
+        ("content", "2"),
+        ("status", "0", "done"),
+        ("group", "service_group.name ASC, service_list_item.id ASC"),
+    ),
+    Spec(
+        "audit_log",
+        "AuditLogView",
+        ("audit",),
+        "audit_log.id, audit_log.at, usr.last_name, usr.first_name, audit_log.action, audit_log.register_key, "
+        "audit_log.row_id, audit_log.ip FROM audit_log LEFT JOIN ab_user usr ON usr.id = audit_log.user_id",
+        "audit_log.at DESC, audit_log.id DESC",
+        ("diff", "2"),
+        ("action", "3", "delete"),
+        ("user", "usr.last_name ASC, audit_log.id ASC"),
+        live="1 = 1",
+        users_search=False,
+    ),
 ]
 PAGE = 25
 REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))  # 0: one measured call per case
@@ -206,8 +233,11 @@ def scope_sql(app, reg_key: str, username: str, engine) -> str:
     with app.test_request_context():
         g.user = db.session.execute(sa.select(AppUser).where(AppUser.username == username)).scalar_one()
         cond = scope.clause(registry.get(reg_key), scope.principal(), "read")
-        sql = "1 = 1" if cond is None else str(cond.compile(dialect=engine.dialect,
-                                                             compile_kwargs={"literal_binds": True}))
+        sql = (
+            "1 = 1"
+            if cond is None
+            else str(cond.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
+        )
         db.session.remove()
     return sql
 
@@ -218,15 +248,17 @@ def measure_register(app, engine, spec: Spec, username: str, client: Client) -> 
     base = f"/{spec.key}/list/"
     v = spec.view
     with engine.connect() as conn:
-        visible = conn.execute(sa.text(f"SELECT count(*) FROM {spec.select.split(' FROM ', 1)[1]} WHERE {where}")
-                               ).scalar()
+        visible = conn.execute(
+            sa.text(f"SELECT count(*) FROM {spec.select.split(' FROM ', 1)[1]} WHERE {where}")
+        ).scalar()
 
     def raw(extra: str = "", order: str = spec.order, offset: int = 0, params=None):
-        sql = (f"SELECT {spec.select} WHERE {where} {extra} ORDER BY {order} LIMIT {PAGE} OFFSET {offset}")
+        sql = f"SELECT {spec.select} WHERE {where} {extra} ORDER BY {order} LIMIT {PAGE} OFFSET {offset}"
 
         def run():
             with engine.connect() as conn:
                 return [r[0] for r in conn.execute(sa.text(sql), params or {})]
+
         return run
 
     word = data.RARE_WORD
@@ -238,8 +270,7 @@ def measure_register(app, engine, spec: Spec, username: str, client: Client) -> 
         ("first", base, raw()),
         ("deep (next link)", None, raw(offset=deep * PAGE)),
         ("deep (jump)", f"{base}?page_{v}={deep}", raw(offset=deep * PAGE)),
-        ("search", f"{base}?_flt_{idx}_{col}={word}",
-         raw(f"AND {spec.t}.{col} LIKE :w", params={"w": f"%{word}%"})),
+        ("search", f"{base}?_flt_{idx}_{col}={word}", raw(f"AND {spec.t}.{col} LIKE :w", params={"w": f"%{word}%"})),
         ("filter", f"{base}?_flt_{fidx}_{fcol}={fval}", raw(f"AND {spec.t}.{fcol} = :f", params={"f": fval})),
         ("sort related", f"{base}?_oc_{v}={scol}&_od_{v}=asc", raw(order=sorder)),
     ]
@@ -255,28 +286,62 @@ def measure_register(app, engine, spec: Spec, username: str, client: Client) -> 
         (body, _t, queries), med, mx, cpu, sql = timed_page(client, url)
         ids = page_ids(body, spec.key)
         raw_ids, raw_med, _raw_max = timed(raw_fn)
-        out.append({"register": spec.key, "user": username, "case": name, "url": url, "median_ms": med * 1000,
-                    "max_ms": mx * 1000, "cpu_ms": cpu * 1000, "sql_ms": sql * 1000, "queries": queries,
-                    "raw_ms": raw_med * 1000, "ratio_raw": med / raw_med if raw_med else None,
-                    "sql_ratio_raw": sql / raw_med if raw_med else None, "rows_on_page": len(ids),
-                    "matches_raw": ids == raw_ids, "visible_rows": visible})
+        out.append(
+            {
+                "register": spec.key,
+                "user": username,
+                "case": name,
+                "url": url,
+                "median_ms": med * 1000,
+                "max_ms": mx * 1000,
+                "cpu_ms": cpu * 1000,
+                "sql_ms": sql * 1000,
+                "queries": queries,
+                "raw_ms": raw_med * 1000,
+                "ratio_raw": med / raw_med if raw_med else None,
+                "sql_ratio_raw": sql / raw_med if raw_med else None,
+                "rows_on_page": len(ids),
+                "matches_raw": ids == raw_ids,
+                "visible_rows": visible,
+            }
+        )
     # statements per page at two page sizes: equal, or there is an N+1
     q = {}
     for size in (25, 100):
         q[size] = client.get(f"{base}?psize_{v}={size}")[2]
-    out.append({"register": spec.key, "user": username, "case": "queries 25 vs 100", "queries_25": q[25],
-                "queries_100": q[100], "queries": q[25], "equal": q[25] == q[100]})
+    out.append(
+        {
+            "register": spec.key,
+            "user": username,
+            "case": "queries 25 vs 100",
+            "queries_25": q[25],
+            "queries_100": q[100],
+            "queries": q[25],
+            "equal": q[25] == q[100],
+        }
+    )
     # the Django-admin way, for the search target: LIKE over the table, count and page
     like = f"lower({spec.t}.{col}) LIKE :w"
 
     def like_scan():
         with engine.connect() as conn:
             conn.execute(sa.text(f"SELECT count(*) FROM {spec.t} WHERE {like}"), {"w": f"%{word}%"}).scalar()
-            conn.execute(sa.text(f"SELECT {spec.t}.id FROM {spec.t} WHERE {like} ORDER BY {spec.order} "
-                                 f"LIMIT {PAGE}"), {"w": f"%{word}%"}).all()
+            conn.execute(
+                sa.text(f"SELECT {spec.t}.id FROM {spec.t} WHERE {like} ORDER BY {spec.order} LIMIT {PAGE}"),
+                {"w": f"%{word}%"},
+            ).all()
+
     _r, med, mx = timed(like_scan, repeat=min(3, REPEAT))
-    out.append({"register": spec.key, "user": username, "case": "LIKE scan (baseline)", "median_ms": med * 1000,
-                "max_ms": mx * 1000, "queries": 2})
+    out.append(
+        {
+            "register": spec.key,
+            "user": username,
+            "case": "LIKE scan (baseline)",
+            "median_ms": med * 1000,
+            "max_ms": mx * 1000,
+            "queries": 2,
+        }
+    )
     return out
 
 
@@ -293,8 +358,18 @@ def measure_pages(app, engine, client_for) -> list[dict]:
             except RuntimeError as e:  # a page the user may not open
                 out.append({"register": "pages", "user": username, "case": url, "error": str(e)})
                 continue
-            out.append({"register": "pages", "user": username, "case": url, "median_ms": med * 1000,
-                        "max_ms": mx * 1000, "cpu_ms": cpu * 1000, "sql_ms": sql * 1000, "queries": queries})
+            out.append(
+                {
+                    "register": "pages",
+                    "user": username,
+                    "case": url,
+                    "median_ms": med * 1000,
+                    "max_ms": mx * 1000,
+                    "cpu_ms": cpu * 1000,
+                    "sql_ms": sql * 1000,
+                    "queries": queries,
+                }
+            )
     return out
 
 
@@ -310,9 +385,15 @@ def measure_sweep(app) -> dict:
             result = sweep(data.NOW)
             times.append(time.perf_counter() - t0)
             db.session.remove()
-    return {"register": "escalation", "user": "-", "case": "sweep (whole database)",
-            "median_ms": statistics.median(times) * 1000, "max_ms": max(times) * 1000,
-            "first_ms": times[0] * 1000, "result": result}
+    return {
+        "register": "escalation",
+        "user": "-",
+        "case": "sweep (whole database)",
+        "median_ms": statistics.median(times) * 1000,
+        "max_ms": max(times) * 1000,
+        "first_ms": times[0] * 1000,
+        "result": result,
+    }
 
 
 # --- export, each side in its own process -------------------------------------------------------
@@ -343,22 +424,36 @@ def export_child(which: str, url: str) -> dict:
         before = rss_mb()
         c0, t0 = time.process_time(), time.perf_counter()
         with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
-            book = xlsxwriter.Workbook(tmp.name, {"constant_memory": True, "remove_timezone": True,
-                                                 "strings_to_formulas": False, "strings_to_urls": False})
+            book = xlsxwriter.Workbook(
+                tmp.name,
+                {
+                    "constant_memory": True,
+                    "remove_timezone": True,
+                    "strings_to_formulas": False,
+                    "strings_to_urls": False,
+                },
+            )
             sheet = book.add_worksheet("meeting")
             fmt = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-            sheet.write_row(0, 0, ["计划时间", "会议名称", "会议类型", "所属模块", "主持人", "归属单位", "状态", "编号"])
+            sheet.write_row(
+                0, 0, ["计划时间", "会议名称", "会议类型", "所属模块", "主持人", "归属单位", "状态", "编号"]
+            )
             with engine.connect().execution_options(stream_results=True, yield_per=2000) as conn:
-                rows = conn.execute(sa.text(
-                    "SELECT meeting.planned_start, meeting.title, meeting.meeting_type, meeting.module, "
-                    "chair.last_name || chair.first_name, org_unit.name, meeting.status, meeting.id FROM meeting "
-                    "JOIN ab_user chair ON chair.id = meeting.chair_id "
-                    "JOIN org_unit ON org_unit.id = meeting.org_unit_id WHERE meeting.is_deleted = "
-                    + ("false" if engine.dialect.name == "postgresql" else "0")
-                    + " ORDER BY meeting.planned_start DESC, meeting.id DESC"))
+                rows = conn.execute(
+                    sa.text(
+                        "SELECT meeting.planned_start, meeting.title, meeting.meeting_type, meeting.module, "
+                        "chair.last_name || chair.first_name, org_unit.name, meeting.status, meeting.id FROM meeting "
+                        "JOIN ab_user chair ON chair.id = meeting.chair_id "
+                        "JOIN org_unit ON org_unit.id = meeting.org_unit_id WHERE meeting.is_deleted = "
+                        + ("false" if engine.dialect.name == "postgresql" else "0")
+                        + " ORDER BY meeting.planned_start DESC, meeting.id DESC"
+                    )
+                )
                 r_i = 0
                 for r_i, row in enumerate(rows, start=1):
-                    when = row[0] if not isinstance(row[0], str) else __import__("datetime").datetime.fromisoformat(row[0])
+                    when = (
+                        row[0] if not isinstance(row[0], str) else __import__("datetime").datetime.fromisoformat(row[0])
+                    )
                     sheet.write_datetime(r_i, 0, when, fmt)
                     for c in range(1, 7):
                         if row[c] is not None:
@@ -368,8 +463,13 @@ def export_child(which: str, url: str) -> dict:
             book.close()
             size = os.path.getsize(tmp.name)
         total = time.perf_counter() - t0
-    return {"total_s": total, "cpu_s": time.process_time() - c0, "bytes": size, "rss_before_mb": before,
-            "peak_rss_mb": peak_mb()}
+    return {
+        "total_s": total,
+        "cpu_s": time.process_time() - c0,
+        "bytes": size,
+        "rss_before_mb": before,
+        "peak_rss_mb": peak_mb(),
+    }
 
 
 def measure_export(url: str, rows: int, rounds: int = 2) -> list[dict]:
@@ -378,8 +478,12 @@ def measure_export(url: str, rows: int, rounds: int = 2) -> list[dict]:
     res: dict[str, dict] = {}
     for _ in range(rounds):
         for which in ("xlsxwriter", "app"):
-            p = subprocess.run([sys.executable, __file__, "--export-child", which, "--url", url],
-                               capture_output=True, text=True, cwd=ROOT)
+            p = subprocess.run(
+                [sys.executable, __file__, "--export-child", which, "--url", url],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+            )
             if p.returncode:
                 raise RuntimeError(f"export {which} failed: {p.stderr[-3000:]}")
             r = json.loads(p.stdout.strip().splitlines()[-1])
@@ -387,20 +491,29 @@ def measure_export(url: str, rows: int, rounds: int = 2) -> list[dict]:
                 res[which] = r
     out = []
     for which, r in res.items():
-        out.append({"register": "meeting", "user": "leader" if which == "app" else "-",
-                    "case": f"export xlsx {rows:,} rows ({'app' if which == 'app' else 'xlsxwriter direct'})",
-                    "median_ms": r["total_s"] * 1000, "max_ms": r["total_s"] * 1000, "cpu_ms": r["cpu_s"] * 1000,
-                    "peak_rss_mb": r["peak_rss_mb"], "rss_before_mb": r["rss_before_mb"],
-                    "export_growth_mb": r["peak_rss_mb"] - r["rss_before_mb"], "bytes": r["bytes"],
-                    "ratio_raw": r["total_s"] / res["xlsxwriter"]["total_s"] if which == "app" else 1.0,
-                    "cpu_ratio": r["cpu_s"] / res["xlsxwriter"]["cpu_s"] if which == "app" else 1.0})
+        out.append(
+            {
+                "register": "meeting",
+                "user": "leader" if which == "app" else "-",
+                "case": f"export xlsx {rows:,} rows ({'app' if which == 'app' else 'xlsxwriter direct'})",
+                "median_ms": r["total_s"] * 1000,
+                "max_ms": r["total_s"] * 1000,
+                "cpu_ms": r["cpu_s"] * 1000,
+                "peak_rss_mb": r["peak_rss_mb"],
+                "rss_before_mb": r["rss_before_mb"],
+                "export_growth_mb": r["peak_rss_mb"] - r["rss_before_mb"],
+                "bytes": r["bytes"],
+                "ratio_raw": r["total_s"] / res["xlsxwriter"]["total_s"] if which == "app" else 1.0,
+                "cpu_ratio": r["cpu_s"] / res["xlsxwriter"]["cpu_s"] if which == "app" else 1.0,
+            }
+        )
     return out
 
 
 # --- the run ------------------------------------------------------------------------------------
 def reset_database(url: str) -> None:
     if url.startswith("sqlite:///"):
-        Path(url[len("sqlite:///"):]).unlink(missing_ok=True)
+        Path(url[len("sqlite:///") :]).unlink(missing_ok=True)
         return
     name = sa.engine.make_url(url).database or ""
     if "bench" not in name and "test" not in name:
@@ -475,17 +588,21 @@ def fill(engine, size: int, log=print) -> None:
 
 
 def table(results: list[dict]) -> str:
-    head = f"{'rows':>9} {'register':18} {'user':7} {'case':30} {'median':>8} {'max':>8} {'cpu':>7} {'sql':>7} " \
-           f"{'queries':>7} {'raw':>7} {'app/raw':>7} {'sql/raw':>7}  ok"
+    head = (
+        f"{'rows':>9} {'register':18} {'user':7} {'case':30} {'median':>8} {'max':>8} {'cpu':>7} {'sql':>7} "
+        f"{'queries':>7} {'raw':>7} {'app/raw':>7} {'sql/raw':>7}  ok"
+    )
     lines = [head, "-" * len(head)]
     for r in results:
         if "error" in r:
             lines.append(f"{r['rows']:>9,} {r['register']:18} {r['user']:7} {r['case'][:30]:30} {r['error']}")
             continue
         if r["case"] == "queries 25 vs 100":
-            lines.append(f"{r['rows']:>9,} {r['register']:18} {r['user']:7} {'SQL statements, 25 / 100 rows':30} "
-                         f"{'':>8} {'':>8} {'':>7} {'':>7} {r['queries_25']:>3}/{r['queries_100']:<3} {'':>7} {'':>7} "
-                         f"{'':>7}  {'yes' if r['equal'] else 'NO'}")
+            lines.append(
+                f"{r['rows']:>9,} {r['register']:18} {r['user']:7} {'SQL statements, 25 / 100 rows':30} "
+                f"{'':>8} {'':>8} {'':>7} {'':>7} {r['queries_25']:>3}/{r['queries_100']:<3} {'':>7} {'':>7} "
+                f"{'':>7}  {'yes' if r['equal'] else 'NO'}"
+            )
             continue
         ok = "" if "matches_raw" not in r else ("yes" if r["matches_raw"] else "NO")
         raw = f"{r['raw_ms']:.1f}" if r.get("raw_ms") is not None else ""
@@ -494,9 +611,11 @@ def table(results: list[dict]) -> str:
         cpu = f"{r['cpu_ms']:.1f}" if r.get("cpu_ms") is not None else ""
         sql = f"{r['sql_ms']:.1f}" if r.get("sql_ms") is not None else ""
         extra = f"  peak {r['peak_rss_mb']:.0f} MB" if "peak_rss_mb" in r else ""
-        lines.append(f"{r['rows']:>9,} {r['register']:18} {r['user']:7} {r['case'][:30]:30} {r['median_ms']:>8.1f} "
-                     f"{r['max_ms']:>8.1f} {cpu:>7} {sql:>7} {r.get('queries', ''):>7} {raw:>7} {ratio:>7} "
-                     f"{sql_ratio:>7}  {ok}{extra}")
+        lines.append(
+            f"{r['rows']:>9,} {r['register']:18} {r['user']:7} {r['case'][:30]:30} {r['median_ms']:>8.1f} "
+            f"{r['max_ms']:>8.1f} {cpu:>7} {sql:>7} {r.get('queries', ''):>7} {raw:>7} {ratio:>7} "
+            f"{sql_ratio:>7}  {ok}{extra}"
+        )
     return "\n".join(lines)
 
 
@@ -510,8 +629,11 @@ def main() -> None:
     ap.add_argument("--export", action="store_true", help="measure the 200,000-row export even if the sizes stop below")
     ap.add_argument("--registers", help="comma-separated register keys to measure (default: all four)")
     ap.add_argument("--no-pages", action="store_true", help="skip dashboards, calendar, escalation list and sweep")
-    ap.add_argument("--keep", action="store_true",
-                    help="measure the database as it is (no rebuild); sizes below its row count are skipped")
+    ap.add_argument(
+        "--keep",
+        action="store_true",
+        help="measure the database as it is (no rebuild); sizes below its row count are skipped",
+    )
     args = ap.parse_args()
     if args.export_child:
         print(json.dumps(export_child(args.export_child, args.url)))
@@ -545,12 +667,16 @@ def main() -> None:
                 r["rows"] = size
                 results.append(r)
         if size in sizes:
-            results.extend(measure_size(app, engine, size, registers=registers, pages=not args.no_pages,
-                                        sweep=not args.no_pages))
-        out_path.write_text(json.dumps({"database": dialect, "sizes": sizes, "results": results}, indent=1,
-                                       default=str))
-    print("times in ms: median / max wall time of the request, cpu = this process's CPU time (app, and SQLite's\n"
-          "own work), sql = time inside the page's SQL statements, raw = one hand-written SQL query for the same rows")
+            results.extend(
+                measure_size(app, engine, size, registers=registers, pages=not args.no_pages, sweep=not args.no_pages)
+            )
+        out_path.write_text(
+            json.dumps({"database": dialect, "sizes": sizes, "results": results}, indent=1, default=str)
+        )
+    print(
+        "times in ms: median / max wall time of the request, cpu = this process's CPU time (app, and SQLite's\n"
+        "own work), sql = time inside the page's SQL statements, raw = one hand-written SQL query for the same rows"
+    )
     print(table(results))
     print(f"JSON: {out_path}")
 

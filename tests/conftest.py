@@ -1,6 +1,7 @@
 """Test fixtures: one database per run (SQLite file, or TEST_DATABASE_URL), built by the
 real migrations, seeded with the demo data, and test clients that log in through the
 real login form with CSRF on."""
+
 from __future__ import annotations
 
 import os
@@ -23,7 +24,7 @@ CSRF_RE = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
 
 def _reset_database(url: str) -> None:
     if url.startswith("sqlite:///"):
-        path = Path(url[len("sqlite:///"):])
+        path = Path(url[len("sqlite:///") :])
         path.parent.mkdir(parents=True, exist_ok=True)
         path.unlink(missing_ok=True)
         return

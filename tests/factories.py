@@ -1,4 +1,5 @@
 """Small factories for rows the tests own (demo data stays untouched)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,9 +32,15 @@ def street_ids() -> set[int]:
 
 def meeting(org_name: str, title: str, *, chair: str = "sq1", created_by: str | None = None, **kw) -> Meeting:
     m = Meeting(
-        module=kw.pop("module", Module.dangjian), meeting_type=kw.pop("meeting_type", MeetingType.team_weekly),
-        title=title, planned_start=kw.pop("planned_start", dt.datetime(2026, 12, 3, 9, 0)),
-        chair=user(chair), status=kw.pop("status", MeetingStatus.planned), org_unit=org(org_name), **kw)
+        module=kw.pop("module", Module.dangjian),
+        meeting_type=kw.pop("meeting_type", MeetingType.team_weekly),
+        title=title,
+        planned_start=kw.pop("planned_start", dt.datetime(2026, 12, 3, 9, 0)),
+        chair=user(chair),
+        status=kw.pop("status", MeetingStatus.planned),
+        org_unit=org(org_name),
+        **kw,
+    )
     if created_by:
         m.created_by_id = user(created_by).id
     db.session.add(m)

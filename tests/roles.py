@@ -1,4 +1,5 @@
 """One demo login per role key (every role of app.core.permissions.ROLES has one)."""
+
 from app.seed import DEMO_USERS
 
 LOGIN_FOR_ROLE = {}

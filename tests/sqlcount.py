@@ -1,4 +1,5 @@
 """Count the SQL statements a block of code sends (query counts must not grow with page size)."""
+
 from sqlalchemy import event
 
 

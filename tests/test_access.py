@@ -1,5 +1,6 @@
 """Access (README "Security"): sign-in rate limits, password policy, forced password change,
 session lifetime and "log out everywhere", TOTP, CSRF on API writes, security headers, cookies."""
+
 from __future__ import annotations
 
 import itertools
@@ -30,7 +31,9 @@ def new_user(app, role_key: str = "community_secretary", password: str = PASSWOR
     name = f"acc{next(_seq)}_{uuid.uuid4().hex[:7]}"
     with app.app_context():
         sm = app.appbuilder.sm
-        u = sm.add_user(name, "测", "试", f"{name}@example.cn", [sm.find_role(permissions.ROLES[role_key][0])], password)
+        u = sm.add_user(
+            name, "测", "试", f"{name}@example.cn", [sm.find_role(permissions.ROLES[role_key][0])], password
+        )
         u = db.session.get(AppUser, u.id)
         u.org_unit_id = f.org(org).id
         for k, v in flags.items():
@@ -54,6 +57,7 @@ def _user(db, username):
 
 
 # --- rate limits -------------------------------------------------------------------------------
+
 
 def test_account_limit_blocks_further_attempts_with_a_chinese_message(app, monkeypatch):
     monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT_ACCOUNT", "3 per 15 minutes")
@@ -91,13 +95,17 @@ def test_limits_are_configurable_and_off_in_the_test_config(app):
 
 # --- password policy -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("password,why", [
-    ("Short1!", "at least 10"),
-    ("xyzuser-2026-Secure", "user name"),
-    ("qwertyuiop", "common passwords"),
-    ("password123", "common passwords"),
-    ("aaaaaaaaaaaa", "too easy"),
-])
+
+@pytest.mark.parametrize(
+    "password,why",
+    [
+        ("Short1!", "at least 10"),
+        ("xyzuser-2026-Secure", "user name"),
+        ("qwertyuiop", "common passwords"),
+        ("password123", "common passwords"),
+        ("aaaaaaaaaaaa", "too easy"),
+    ],
+)
 def test_policy_refuses(app, password, why):
     with app.test_request_context():
         found = " ".join(passwords.problems(password, "xyzuser"))
@@ -120,8 +128,16 @@ def test_admin_add_user_form_applies_the_policy(app, db, clients):
     admin = clients("admin")
     page = text(admin.get("/users/add"))
     role_id = re.search(r'<option value="(\d+)">社区书记</option>', page).group(1)
-    data = {"first_name": "新", "last_name": "用户", "username": "policyuser1", "email": "policyuser1@example.cn",
-            "active": "y", "roles": role_id, "password": "policyuser1-abc", "conf_password": "policyuser1-abc"}
+    data = {
+        "first_name": "新",
+        "last_name": "用户",
+        "username": "policyuser1",
+        "email": "policyuser1@example.cn",
+        "active": "y",
+        "roles": role_id,
+        "password": "policyuser1-abc",
+        "conf_password": "policyuser1-abc",
+    }
     r = admin.post_form("/users/add", data)
     assert r.status_code == 200 and "不得包含用户名" in text(r)
     assert db.session.execute(sa.select(AppUser).where(AppUser.username == "policyuser1")).scalar() is None
@@ -135,7 +151,9 @@ def test_own_change_needs_the_current_password_and_a_good_new_one(app, db):
     c, _r = sign_in(app, name)
     r = c.post_form("/resetmypassword/form", {"current_password": "nope", "password": GOOD, "conf_password": GOOD})
     assert r.status_code == 200 and "当前密码不正确" in text(r)
-    r = c.post_form("/resetmypassword/form", {"current_password": PASSWORD, "password": "Demo@2027", "conf_password": "Demo@2027"})
+    r = c.post_form(
+        "/resetmypassword/form", {"current_password": PASSWORD, "password": "Demo@2027", "conf_password": "Demo@2027"}
+    )
     assert r.status_code == 200 and "至少" in text(r)
     r = c.post_form("/resetmypassword/form", {"current_password": PASSWORD, "password": GOOD, "conf_password": GOOD})
     assert r.status_code == 302
@@ -144,6 +162,7 @@ def test_own_change_needs_the_current_password_and_a_good_new_one(app, db):
 
 
 # --- forced change and sessions ----------------------------------------------------------------
+
 
 def test_initial_admin_must_change_the_password_before_anything_else(app, db, monkeypatch):
     from app.access.accounts import create_initial_admin, is_untouched_initial_admin
@@ -264,6 +283,7 @@ def test_production_config_sets_secure_cookies(monkeypatch):
 
 # --- TOTP --------------------------------------------------------------------------------------
 
+
 def _enrol(c) -> pyotp.TOTP:
     page = text(c.get("/account/security/"))
     secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', page).group(1)
@@ -324,6 +344,7 @@ def test_totp_is_offered_to_pii_roles_and_required_by_config(app, monkeypatch):
 
 # --- CSRF and headers ----------------------------------------------------------------------------
 
+
 def test_cookie_authenticated_api_write_needs_the_csrf_header(app, db, clients):
     sq1 = clients("sq1")
     own = f.meeting("荷花社区", "CSRF测试会议", chair="sq1", created_by="sq1")
@@ -334,7 +355,10 @@ def test_cookie_authenticated_api_write_needs_the_csrf_header(app, db, clients):
     db.session.expire_all()
     row = db.session.get(Meeting, own.id)
     assert row.title == "CSRF测试会议" and not row.is_deleted
-    assert sq1.api("PUT", f"/api/v1/meeting/{own.id}", json={"title": "正常修改", "version": own.version}).status_code == 200
+    assert (
+        sq1.api("PUT", f"/api/v1/meeting/{own.id}", json={"title": "正常修改", "version": own.version}).status_code
+        == 200
+    )
     assert sq1.api("GET", "/api/v1/meeting/").status_code == 200  # reads need nothing
 
 
@@ -349,8 +373,17 @@ def test_forms_without_csrf_token_are_refused(app, db, clients):
     assert not db.session.get(Meeting, own.id).is_deleted
 
 
-PAGES_WITH_SCRIPTS = ("/login/", "/meeting/list/", "/meeting/add", "/dashboard/", "/calendar/month/",
-                      "/escalation/", "/account/security/", "/resetmypassword/form", "/swagger/v1")
+PAGES_WITH_SCRIPTS = (
+    "/login/",
+    "/meeting/list/",
+    "/meeting/add",
+    "/dashboard/",
+    "/calendar/month/",
+    "/escalation/",
+    "/account/security/",
+    "/resetmypassword/form",
+    "/swagger/v1",
+)
 
 
 @pytest.mark.parametrize("url", PAGES_WITH_SCRIPTS)
@@ -386,13 +419,17 @@ def test_nonce_changes_per_response(clients):
 def test_log_out_everywhere_also_ends_api_tokens(app):
     name = new_user(app)
     http = Client(app, None)  # each request in its own app context, as in production
-    tokens = http._open("/api/v1/security/login", method="POST",
-                        json={"username": name, "password": PASSWORD, "provider": "db", "refresh": True}).get_json()
+    tokens = http._open(
+        "/api/v1/security/login",
+        method="POST",
+        json={"username": name, "password": PASSWORD, "provider": "db", "refresh": True},
+    ).get_json()
     bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
     assert http.get("/api/v1/meeting/", headers=bearer).status_code == 200
     c, _ = sign_in(app, name)
     assert c.post_form("/account/sessions/end", {}, form_url="/account/security/").status_code == 302
     assert http.get("/api/v1/meeting/", headers=bearer).status_code == 401
-    r = http._open("/api/v1/security/refresh", method="POST",
-                   headers={"Authorization": f"Bearer {tokens['refresh_token']}"})
+    r = http._open(
+        "/api/v1/security/refresh", method="POST", headers={"Authorization": f"Bearer {tokens['refresh_token']}"}
+    )
     assert r.status_code == 401  # the refresh token is of the old epoch too

@@ -10,6 +10,7 @@
   API nor by the edit form;
 - FAB's security pages and API are the administrator's only.
 """
+
 from __future__ import annotations
 
 from html.parser import HTMLParser
@@ -27,6 +28,7 @@ ROLES = list(permissions.ROLES)
 
 
 # --- custom pages ----------------------------------------------------------------------------------
+
 
 def _page_rules(app):
     views = {getattr(v, "endpoint", None): v for v in app.appbuilder.baseviews}
@@ -48,8 +50,11 @@ def _sample_args(app, clients, db) -> dict[str, object]:
     page, key = re.search(r"/dashboard/xlsx/([a-z_]+)/([a-z0-9_]+)", dash).groups()
     sl = db.session.execute(sa.select(SupervisionList.id).where(SupervisionList.is_deleted.is_(False))).scalar()
     meeting = _attached_meeting(db, clients)
-    att = db.session.execute(sa.select(Attachment.id).where(
-        Attachment.register_key == "meeting", Attachment.row_id == meeting.id, Attachment.is_deleted.is_(False))).scalar()
+    att = db.session.execute(
+        sa.select(Attachment.id).where(
+            Attachment.register_key == "meeting", Attachment.row_id == meeting.id, Attachment.is_deleted.is_(False)
+        )
+    ).scalar()
     return {"module": "dangjian", "page": page, "key": key, "list_id": sl, "attachment_id": att}
 
 
@@ -63,9 +68,12 @@ def _attached_meeting(db, clients):
     m = db.session.execute(sa.select(Meeting).where(Meeting.title == title)).scalar()
     if m is None:
         m = f.meeting("新村社区", title, chair="sq2", created_by="sq2")
-        r = clients("admin").post_form(f"/attachments/meeting/{m.id}/upload",
-                                       {"file": (io.BytesIO(b"minutes"), "minutes.txt")},
-                                       form_url=f"/meeting/show/{m.id}", content_type="multipart/form-data")
+        r = clients("admin").post_form(
+            f"/attachments/meeting/{m.id}/upload",
+            {"file": (io.BytesIO(b"minutes"), "minutes.txt")},
+            form_url=f"/meeting/show/{m.id}",
+            content_type="multipart/form-data",
+        )
         assert r.status_code == 302
     return m
 
@@ -88,7 +96,8 @@ TOKEN_PAGES = {"CalendarView.ics"}
 
 def _page_allowed(role: str, page: str) -> bool:
     return role == permissions.ADMIN_ROLE or any(
-        permissions._has_group(role, grp) for grp in permissions.EXTRA_PAGES[page])
+        permissions._has_group(role, grp) for grp in permissions.EXTRA_PAGES[page]
+    )
 
 
 def test_every_custom_page_follows_the_table(app, db, clients):
@@ -150,8 +159,7 @@ def test_calendar_feed_needs_a_valid_token(clients):
 @pytest.mark.parametrize("role", [r for r in ROLES if r != permissions.ADMIN_ROLE])
 def test_security_pages_and_api_are_admin_only(clients, role):
     c = clients(LOGIN_FOR_ROLE[role])
-    for url in ("/users/list/", "/roles/list/", "/users/add", "/userstatschartview/chart/",
-                "/resetpassword/form?pk=1"):
+    for url in ("/users/list/", "/roles/list/", "/users/add", "/userstatschartview/chart/", "/resetpassword/form?pk=1"):
         assert c.get(url).status_code in (302, 403), (role, url)
     for url in ("/api/v1/security/users/", "/api/v1/security/roles/"):
         assert c.api("GET", url).status_code in (401, 403, 404), (role, url)
@@ -159,6 +167,7 @@ def test_security_pages_and_api_are_admin_only(clients, role):
 
 
 # --- rows outside the user's scope -------------------------------------------------------------
+
 
 def _outside_row(app, reg, user, need="read"):
     """One live row of `reg` outside `user`'s `need` scope (None when everything is in scope)."""
@@ -210,22 +219,43 @@ def test_rows_outside_scope_are_404_on_every_surface(app, db, clients, role):
             may_write, may_delete = "write" in cell.actions, "delete" in cell.actions
             checks += [
                 ("GET edit", c.get(f"/{key}/edit/{rid}"), (404,) if may_write else (302, 403)),
-                ("POST delete", c.post_form(f"/{key}/delete/{rid}", {}, form_url="/resetmypassword/form"),
-                 (404,) if may_delete else (302, 403)),
-                ("PUT api", c.api("PUT", f"/api/v1/{key}/{rid}", json={"version": getattr(row, "version", 1)}),
-                 (404,) if may_write else (403,)),
+                (
+                    "POST delete",
+                    c.post_form(f"/{key}/delete/{rid}", {}, form_url="/resetmypassword/form"),
+                    (404,) if may_delete else (302, 403),
+                ),
+                (
+                    "PUT api",
+                    c.api("PUT", f"/api/v1/{key}/{rid}", json={"version": getattr(row, "version", 1)}),
+                    (404,) if may_write else (403,),
+                ),
                 ("DELETE api", c.api("DELETE", f"/api/v1/{key}/{rid}"), (404,) if may_delete else (403,)),
-                ("POST upload", c.post_form(f"/attachments/{key}/{rid}/upload", {}, form_url="/resetmypassword/form"),
-                 (404,) if may_write else (403,)),
+                (
+                    "POST upload",
+                    c.post_form(f"/attachments/{key}/{rid}/upload", {}, form_url="/resetmypassword/form"),
+                    (404,) if may_write else (403,),
+                ),
             ]
             for t in reg.transitions:
                 allowed = t.right in cell.actions
-                checks.append((f"POST transition {t.name}", c.api(
-                    "POST", f"/api/v1/{key}/{rid}/transition/{t.name}", json={"version": getattr(row, "version", 1)}),
-                    (404,) if allowed else (403,)))
-                checks.append((f"POST action {t.name}", c.post_form(
-                    f"/{key}/action/{t.name}/{rid}", {}, form_url="/resetmypassword/form"),
-                    (404,) if allowed else (302,)))
+                checks.append(
+                    (
+                        f"POST transition {t.name}",
+                        c.api(
+                            "POST",
+                            f"/api/v1/{key}/{rid}/transition/{t.name}",
+                            json={"version": getattr(row, "version", 1)},
+                        ),
+                        (404,) if allowed else (403,),
+                    )
+                )
+                checks.append(
+                    (
+                        f"POST action {t.name}",
+                        c.post_form(f"/{key}/action/{t.name}/{rid}", {}, form_url="/resetmypassword/form"),
+                        (404,) if allowed else (302,),
+                    )
+                )
         for what, resp, ok in checks:
             if resp.status_code not in ok:
                 failures.append(f"{role} {what} {key}/{rid} → {resp.status_code}, expected {ok}")
@@ -248,6 +278,7 @@ def test_the_out_of_scope_matrix_reached_the_scoped_roles():
 
 
 # --- moving a row out of the write scope ---------------------------------------------------------
+
 
 class _FormValues(HTMLParser):
     """The values an edit form would submit as the browser shows it."""
@@ -317,8 +348,12 @@ def test_a_row_cannot_be_moved_out_of_the_write_scope(app, db, clients, role):
     login = LOGIN_FOR_ROLE[role]
     c = clients(login)
     user = f.user(login)
-    elsewhere = f.org("新村社区") if user.org_unit.name != "新村社区" and (
-        user.org_unit.parent is None or user.org_unit.parent.name != "新村社区") else f.org("荷花社区")
+    elsewhere = (
+        f.org("新村社区")
+        if user.org_unit.name != "新村社区"
+        and (user.org_unit.parent is None or user.org_unit.parent.name != "新村社区")
+        else f.org("荷花社区")
+    )
     failures, tried = [], 0
     for reg in registry.all_registers():
         if not reg.views or not reg.writable or reg.scope_column != "org_unit_id":

@@ -1,6 +1,7 @@
 """Personal data across every surface, for every register that declares it (Register.pii): a
 reader outside pii_roles sees it masked on the list, the show page, the export and the API; a
 pii role sees it clear on the rows it handles, and each clear view is audited."""
+
 from __future__ import annotations
 
 import io
@@ -47,14 +48,20 @@ def _surfaces(c, reg, row_id):
     key = reg.key
     show = c.get(f"/{key}/show/{row_id}").get_data(as_text=True)
     api = c.api("GET", f"/api/v1/{key}/{row_id}").get_json()["result"]
-    listing = c.get(f"/{key}/list/?psize_{''.join(p.capitalize() for p in key.split('_'))}View=100").get_data(as_text=True)
+    listing = c.get(f"/{key}/list/?psize_{''.join(p.capitalize() for p in key.split('_'))}View=100").get_data(
+        as_text=True
+    )
     book = openpyxl.load_workbook(io.BytesIO(c.get(f"/{key}/export_xlsx/").data), read_only=True)
     cells = {str(v) for row in book.active.iter_rows(values_only=True) for v in row if v is not None}
     return show, api, listing, cells
 
 
-CASES = [(reg.key, role) for reg in _pii_registers() for role in permissions.ROLES
-         if role in reg.pii_roles or role in ("street_leader", "auditor", "community_secretary")]
+CASES = [
+    (reg.key, role)
+    for reg in _pii_registers()
+    for role in permissions.ROLES
+    if role in reg.pii_roles or role in ("street_leader", "auditor", "community_secretary")
+]
 
 
 @pytest.mark.parametrize("key,role", CASES)
@@ -73,8 +80,11 @@ def test_personal_data_masked_unless_the_role_handles_it(app, db, clients, key, 
     if clear_expected:
         assert role in reg.pii_roles
         assert value in show and api[column] == value
-        audited = db.session.execute(sa.select(AuditLog.diff).where(
-            AuditLog.id > before, AuditLog.action == "view_pii")).scalars().all()
+        audited = (
+            db.session.execute(sa.select(AuditLog.diff).where(AuditLog.id > before, AuditLog.action == "view_pii"))
+            .scalars()
+            .all()
+        )
         assert any(row.id in json.loads(d)["rows"] and json.loads(d)["register"] == key for d in audited)
     else:
         assert value not in show and masked in show

@@ -1,5 +1,6 @@
 """Attachments: upload on a row one may change, download only through the row's scope,
 type and size limits, removal."""
+
 import io
 
 import sqlalchemy as sa
@@ -11,15 +12,23 @@ from .conftest import text
 
 
 def _upload(client, key, row_id, name, data):
-    return client.post_form(f"/attachments/{key}/{row_id}/upload",
-                            {"file": (io.BytesIO(data), name)}, form_url=f"/{key}/show/{row_id}",
-                            content_type="multipart/form-data")
+    return client.post_form(
+        f"/attachments/{key}/{row_id}/upload",
+        {"file": (io.BytesIO(data), name)},
+        form_url=f"/{key}/show/{row_id}",
+        content_type="multipart/form-data",
+    )
 
 
 def _files(db, key, row_id):
     db.session.expire_all()
-    return list(db.session.execute(sa.select(Attachment).where(
-        Attachment.register_key == key, Attachment.row_id == row_id, Attachment.is_deleted.is_(False))).scalars())
+    return list(
+        db.session.execute(
+            sa.select(Attachment).where(
+                Attachment.register_key == key, Attachment.row_id == row_id, Attachment.is_deleted.is_(False)
+            )
+        ).scalars()
+    )
 
 
 def test_upload_show_and_download_within_scope(db, clients):

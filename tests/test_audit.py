@@ -1,4 +1,5 @@
 """Audit log: every insert, update and delete with its field diff; logins; who may read it."""
+
 import json
 
 import sqlalchemy as sa
@@ -9,15 +10,30 @@ from . import factories as f
 
 
 def _entries(db, register_key, row_id):
-    return list(db.session.execute(sa.select(AuditLog).where(
-        AuditLog.register_key == register_key, AuditLog.row_id == row_id).order_by(AuditLog.id)).scalars())
+    return list(
+        db.session.execute(
+            sa.select(AuditLog)
+            .where(AuditLog.register_key == register_key, AuditLog.row_id == row_id)
+            .order_by(AuditLog.id)
+        ).scalars()
+    )
 
 
 def test_insert_update_delete_are_logged_with_diff(db, clients):
     api = clients("sq1")
-    r = api.api("POST", "/api/v1/meeting/", json={
-        "module": "dangjian", "meeting_type": "team_weekly", "title": "审计测试会", "org_unit": f.org("荷花社区").id,
-        "status": "planned", "planned_start": "2026-12-03T09:00:00", "chair": f.user("sq1").id})
+    r = api.api(
+        "POST",
+        "/api/v1/meeting/",
+        json={
+            "module": "dangjian",
+            "meeting_type": "team_weekly",
+            "title": "审计测试会",
+            "org_unit": f.org("荷花社区").id,
+            "status": "planned",
+            "planned_start": "2026-12-03T09:00:00",
+            "chair": f.user("sq1").id,
+        },
+    )
     assert r.status_code == 201, r.get_json()
     pk = r.get_json()["id"]
     r = api.api("PUT", f"/api/v1/meeting/{pk}", json={"place": "二楼", "version": 1})

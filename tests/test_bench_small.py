@@ -7,6 +7,7 @@ leader, a community secretary and the auditor — must list exactly the rows one
 SQL query returns, and a page must cost as many SQL statements at 100 rows as at 25.
 No timing is asserted (CI machines differ). Cost: ~30 s.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -24,8 +25,10 @@ def bench_rows(app):
     with app.app_context():
         engine = db.engine
         with engine.connect() as conn:
-            before = {t: conn.execute(sa.text(f"SELECT coalesce(max(id), 0), count(*) FROM {t}")).one()
-                      for t in data.GENERATORS}
+            before = {
+                t: conn.execute(sa.text(f"SELECT coalesce(max(id), 0), count(*) FROM {t}")).one()
+                for t in data.GENERATORS
+            }
         for table, (_max_id, n) in before.items():
             data.grow(engine, table, n + ADDED, log=lambda *a: None)
         data.analyze(engine)
@@ -55,8 +58,16 @@ def test_every_case_was_measured(results):
     cases = {(r["register"], r["user"], r["case"]) for r in results}
     for spec in run.SPECS:
         for user in spec.users:
-            for case in ("first", "deep (next link)", "deep (jump)", "search", "filter", "sort related",
-                         "queries 25 vs 100", "LIKE scan (baseline)"):
+            for case in (
+                "first",
+                "deep (next link)",
+                "deep (jump)",
+                "search",
+                "filter",
+                "sort related",
+                "queries 25 vs 100",
+                "LIKE scan (baseline)",
+            ):
                 if case == "search" and not spec.users_search:
                     assert (spec.key, user, case) not in cases
                     continue
@@ -70,8 +81,11 @@ def test_app_pages_list_the_rows_of_the_hand_written_query(results):
     assert wrong == []
     # the cases are not empty pages agreeing with empty queries (the rare search word is in one
     # generated row of a thousand: the unscoped readers find it, a community may not hold it)
-    empty = [(r["register"], r["user"], r["case"]) for r in pages if r["rows_on_page"] == 0
-             and not (r["case"] == "search" and r["user"] == "sq1")]
+    empty = [
+        (r["register"], r["user"], r["case"])
+        for r in pages
+        if r["rows_on_page"] == 0 and not (r["case"] == "search" and r["user"] == "sq1")
+    ]
     assert empty == []
 
 

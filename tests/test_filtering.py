@@ -1,5 +1,6 @@
 """Search-filter values are typed before SQL (app/core/filtering.py): the same answers on SQLite and
 PostgreSQL, which refuses a string for a boolean, a NUL byte or a LIKE pattern ending in a backslash."""
+
 from .conftest import text
 
 
@@ -26,8 +27,11 @@ def test_like_filters_search_wildcards_and_backslashes_as_written(clients):
 
 def test_api_filters_with_values_of_the_wrong_type_answer_without_error(clients):
     admin = clients("admin")
-    for q in ("(filters:!((col:is_active,opr:eq,value:'x')))", "(filters:!((col:name,opr:ct,value:'a\\')))",
-              "(filters:!((col:id,opr:eq,value:'99999999999')))"):
+    for q in (
+        "(filters:!((col:is_active,opr:eq,value:'x')))",
+        "(filters:!((col:name,opr:ct,value:'a\\')))",
+        "(filters:!((col:id,opr:eq,value:'99999999999')))",
+    ):
         r = admin.get("/api/v1/org_unit/", query_string={"q": q})
         assert r.status_code in (200, 400), (q, r.status_code)
         if r.status_code == 200:

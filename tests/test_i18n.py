@@ -1,4 +1,5 @@
 """zh_CN is the default; every label the registry generates has a Simplified-Chinese entry."""
+
 import enum
 
 import pytest

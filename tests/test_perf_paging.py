@@ -1,5 +1,6 @@
 """List pages at scale (app/core/paging.py, app/core/search.py): keyset "next"/"previous" links,
 the capped count, the indexed search kept in step with the table, sorting by a related column."""
+
 from __future__ import annotations
 
 import html

@@ -7,6 +7,7 @@ can answer the query. A "Seq Scan on <big table>" is a query that would read eve
 a million-row register (the test database is small, so plain EXPLAIN would choose seq scans
 everywhere and prove nothing). SQLite has no comparable planner switch: skipped there.
 """
+
 from __future__ import annotations
 
 import re
@@ -61,10 +62,24 @@ def full_scans(engine, statements) -> list[tuple[str, str]]:
     return found
 
 
-PAGES = ["/dashboard/", "/dashboard/dangjian/", "/dashboard/xietiao/", "/dashboard/zhili/", "/dashboard/zhifa/",
-         "/dashboard/jingji/", "/dashboard/fuwu/", "/calendar/month/", "/escalation/"]
-LISTS = ["/meeting/list/", "/meeting/list/?_flt_2_title=碰头会", "/petition_case/list/?_flt_2_content=垃圾分类",
-         "/service_list_item/list/?page_ServiceListItemView=3", "/audit_log/list/?_flt_2_diff=status"]
+PAGES = [
+    "/dashboard/",
+    "/dashboard/dangjian/",
+    "/dashboard/xietiao/",
+    "/dashboard/zhili/",
+    "/dashboard/zhifa/",
+    "/dashboard/jingji/",
+    "/dashboard/fuwu/",
+    "/calendar/month/",
+    "/escalation/",
+]
+LISTS = [
+    "/meeting/list/",
+    "/meeting/list/?_flt_2_title=碰头会",
+    "/petition_case/list/?_flt_2_content=垃圾分类",
+    "/service_list_item/list/?page_ServiceListItemView=3",
+    "/audit_log/list/?_flt_2_diff=status",
+]
 
 
 @pytest.mark.parametrize("username", ["leader", "sq1"])

@@ -1,5 +1,6 @@
 """The role × register × action matrix, tested from the one table in app.core.permissions,
 through the web views and the REST API."""
+
 import pytest
 
 from app.core import permissions, registry
@@ -86,7 +87,9 @@ def test_permissions_doc_is_generated_from_the_table():
     with contextlib.redirect_stdout(out):
         matrix_doc.main()
     doc = Path(__file__).resolve().parent.parent / "docs" / "permissions.md"
-    assert doc.read_text(encoding="utf-8") == out.getvalue(), "run: .venv/bin/python -m tools.matrix_doc > docs/permissions.md"
+    assert doc.read_text(encoding="utf-8") == out.getvalue(), (
+        "run: .venv/bin/python -m tools.matrix_doc > docs/permissions.md"
+    )
 
 
 def test_production_refuses_a_short_secret_key(monkeypatch):

@@ -1,4 +1,5 @@
 """Personal data masking (staff phones) and the time-rule collection (work-item deadlines)."""
+
 import datetime as dt
 import io
 import json
@@ -29,7 +30,8 @@ def test_staff_phones_are_masked_for_other_roles_everywhere(db, clients):
     masked = pii.mask(clear, "phone")
     leader = clients("leader")
     assert masked in text(leader.get(f"/staff_profile/show/{profile.id}")) and clear not in text(
-        leader.get(f"/staff_profile/show/{profile.id}"))
+        leader.get(f"/staff_profile/show/{profile.id}")
+    )
     assert clear not in text(leader.get("/staff_profile/list/"))
     assert leader.api("GET", f"/api/v1/staff_profile/{profile.id}").get_json()["result"]["phone"] == masked
     sheet = openpyxl.load_workbook(io.BytesIO(leader.get("/staff_profile/export_xlsx/").data), read_only=True).active
@@ -41,13 +43,22 @@ def test_clear_view_is_audited(db, clients):
     before = db.session.execute(sa.select(sa.func.max(AuditLog.id))).scalar()
     page = text(clients("admin").get(f"/staff_profile/show/{profile.id}"))
     assert profile.phone in page
-    row = db.session.execute(sa.select(AuditLog).where(AuditLog.id > before, AuditLog.action == "view_pii")).scalar_one()
+    row = db.session.execute(
+        sa.select(AuditLog).where(AuditLog.id > before, AuditLog.action == "view_pii")
+    ).scalar_one()
     assert json.loads(row.diff) == {"register": "staff_profile", "rows": [profile.id]}
 
 
 def test_work_item_deadlines_reach_the_time_rule_ladder(db, app):
-    wi = WorkItem(module=Module.xietiao, kind=WorkItemKind.other, title="时限测试任务", org_unit=f.org("荷花社区"),
-                  deadline=dt.date(2026, 12, 10), status=WorkItemStatus.todo, responsible_person=f.user("sq1"))
+    wi = WorkItem(
+        module=Module.xietiao,
+        kind=WorkItemKind.other,
+        title="时限测试任务",
+        org_unit=f.org("荷花社区"),
+        deadline=dt.date(2026, 12, 10),
+        status=WorkItemStatus.todo,
+        responsible_person=f.user("sq1"),
+    )
     db.session.add(wi)
     db.session.commit()
     reg = registry.get("work_item")
@@ -68,8 +79,14 @@ def test_work_item_deadlines_reach_the_time_rule_ladder(db, app):
 def test_collect_keeps_only_rows_in_scope(app, db):
     from app.core import scope
 
-    wi = WorkItem(module=Module.zhili, kind=WorkItemKind.other, title="新村时限任务", org_unit=f.org("新村社区"),
-                  deadline=dt.date(2026, 12, 10), status=WorkItemStatus.todo)
+    wi = WorkItem(
+        module=Module.zhili,
+        kind=WorkItemKind.other,
+        title="新村时限任务",
+        org_unit=f.org("新村社区"),
+        deadline=dt.date(2026, 12, 10),
+        status=WorkItemStatus.todo,
+    )
     db.session.add(wi)
     db.session.commit()
     reg = registry.get("work_item")

@@ -1,11 +1,13 @@
 """The number of SQL queries per list page does not grow with the page size."""
+
 import pytest
 
 from .sqlcount import QueryCounter
 
 
-@pytest.mark.parametrize("key,view", [("meeting", "MeetingView"), ("work_item", "WorkItemView"),
-                                      ("staff_profile", "StaffProfileView")])
+@pytest.mark.parametrize(
+    "key,view", [("meeting", "MeetingView"), ("work_item", "WorkItemView"), ("staff_profile", "StaffProfileView")]
+)
 def test_list_queries_do_not_grow_with_page_size(app, db, clients, key, view):
     c = clients("admin")
     counts = []

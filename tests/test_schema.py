@@ -1,4 +1,5 @@
 """Migrations build the schema the models describe; the registry CLI; idempotent demo seed."""
+
 import json
 
 import sqlalchemy as sa
@@ -29,8 +30,11 @@ def test_registers_cli_lists_every_register(app):
 
 
 def _counts(db):
-    return {t.name: db.session.execute(sa.select(sa.func.count()).select_from(t)).scalar()
-            for t in db.metadata.sorted_tables if t.name != "audit_log"}
+    return {
+        t.name: db.session.execute(sa.select(sa.func.count()).select_from(t)).scalar()
+        for t in db.metadata.sorted_tables
+        if t.name != "audit_log"
+    }
 
 
 def test_seed_demo_is_idempotent(app, db):
@@ -45,8 +49,13 @@ def test_demo_tree_has_six_communities_with_four_to_six_grids(db):
     from app.org.enums import OrgUnitType
     from app.org.models import OrgUnit
 
-    comms = db.session.execute(sa.select(OrgUnit).where(
-        OrgUnit.unit_type.in_([OrgUnitType.community, OrgUnitType.village]))).scalars().all()
+    comms = (
+        db.session.execute(
+            sa.select(OrgUnit).where(OrgUnit.unit_type.in_([OrgUnitType.community, OrgUnitType.village]))
+        )
+        .scalars()
+        .all()
+    )
     assert len(comms) == 6
     for c in comms:
         grids = db.session.execute(sa.select(sa.func.count()).where(OrgUnit.parent_id == c.id)).scalar()

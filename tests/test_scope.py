@@ -1,4 +1,5 @@
 """Data scope on every surface: list, count, show, edit, delete, export, API, drop-downs, writes."""
+
 import io
 import json
 
@@ -31,8 +32,13 @@ def test_community_secretary_sees_exactly_own_community(db, clients):
 def test_grid_worker_sees_own_grid_only(db, clients):
     wg1 = f.user("wg1")
     mine = f.meeting(wg1.org_unit.name, "网格碰头会（测试）", chair="wg1")
-    other_grid = db.session.execute(sa.select(OrgUnit).where(
-        OrgUnit.parent_id == wg1.org_unit.parent_id, OrgUnit.id != wg1.org_unit_id)).scalars().first()
+    other_grid = (
+        db.session.execute(
+            sa.select(OrgUnit).where(OrgUnit.parent_id == wg1.org_unit.parent_id, OrgUnit.id != wg1.org_unit_id)
+        )
+        .scalars()
+        .first()
+    )
     theirs = f.meeting(other_grid.name, "隔壁网格会议（测试）", chair="sq1")
     seen = ids_in_api(clients("wg1"), "meeting")
     assert mine.id in seen and theirs.id not in seen
@@ -75,10 +81,12 @@ def test_export_respects_the_list_filter(db, clients):
 
 def test_org_unit_dropdown_offers_only_writable_units(db, clients):
     page = text(clients("sq1").get("/meeting/add"))
-    select = page[page.index('id="org_unit"'):]
+    select = page[page.index('id="org_unit"') :]
     select = select[: select.index("</select>")]
-    own = {"荷花社区"} | {o.name for o in db.session.execute(sa.select(OrgUnit).where(
-        OrgUnit.parent_id == f.org("荷花社区").id)).scalars()}
+    own = {"荷花社区"} | {
+        o.name
+        for o in db.session.execute(sa.select(OrgUnit).where(OrgUnit.parent_id == f.org("荷花社区").id)).scalars()
+    }
     for name in own:
         assert f">{name}<" in select
     assert ">新村社区<" not in select and ">荷花街道<" not in select
@@ -86,10 +94,18 @@ def test_org_unit_dropdown_offers_only_writable_units(db, clients):
 
 def test_form_post_into_other_community_is_refused(db, clients):
     before = _live(Meeting)
-    r = clients("sq1").post_form("/meeting/add", {
-        "module": "dangjian", "meeting_type": "team_weekly", "title": "越权会议", "org_unit": str(f.org("新村社区").id),
-        "status": "planned", "planned_start": "2026-12-03 09:00:00", "chair": str(f.user("sq1").id),
-    })
+    r = clients("sq1").post_form(
+        "/meeting/add",
+        {
+            "module": "dangjian",
+            "meeting_type": "team_weekly",
+            "title": "越权会议",
+            "org_unit": str(f.org("新村社区").id),
+            "status": "planned",
+            "planned_start": "2026-12-03 09:00:00",
+            "chair": str(f.user("sq1").id),
+        },
+    )
     assert r.status_code == 200
     assert "越权会议" in text(r)  # the input is kept
     assert _live(Meeting) == before
@@ -98,9 +114,19 @@ def test_form_post_into_other_community_is_refused(db, clients):
 def test_api_write_into_other_community_is_refused(db, clients):
     sq1 = clients("sq1")
     before = _live(Meeting)
-    r = sq1.api("POST", "/api/v1/meeting/", json={
-        "module": "dangjian", "meeting_type": "team_weekly", "title": "越权会议API", "org_unit": f.org("新村社区").id,
-        "status": "planned", "planned_start": "2026-12-03T09:00:00", "chair": f.user("sq1").id})
+    r = sq1.api(
+        "POST",
+        "/api/v1/meeting/",
+        json={
+            "module": "dangjian",
+            "meeting_type": "team_weekly",
+            "title": "越权会议API",
+            "org_unit": f.org("新村社区").id,
+            "status": "planned",
+            "planned_start": "2026-12-03T09:00:00",
+            "chair": f.user("sq1").id,
+        },
+    )
     assert r.status_code == 403, r.get_json()
     assert _live(Meeting) == before
     own = f.meeting("荷花社区", "本社区会议（移出测试）", chair="sq1", created_by="sq1")
@@ -132,8 +158,9 @@ def test_own_records_scope_for_team_leader(db, clients):
     # 团长 sees meetings they chair or attend (G2 W·o)
     seen = ids_in_api(clients("tz1"), "meeting")
     tz1 = f.user("tz1")
-    assert seen and all(db.session.get(Meeting, i).chair_id == tz1.id or tz1 in db.session.get(Meeting, i).attendees
-                        for i in seen)
+    assert seen and all(
+        db.session.get(Meeting, i).chair_id == tz1.id or tz1 in db.session.get(Meeting, i).attendees for i in seen
+    )
 
 
 def test_work_items_scope_by_responsible_person(db, clients):
@@ -149,14 +176,25 @@ def test_api_cannot_link_a_record_outside_the_users_scope(db, clients):
     sq1 = clients("sq1")
 
     def post(meeting):
-        return sq1.api("POST", "/api/v1/work_item/", json={
-            "module": "zhili", "kind": "other", "title": "链接范围测试任务", "status": "todo",
-            "org_unit": f.org("荷花社区").id, "meeting": meeting.id, "deadline": "2031-05-01"})
+        return sq1.api(
+            "POST",
+            "/api/v1/work_item/",
+            json={
+                "module": "zhili",
+                "kind": "other",
+                "title": "链接范围测试任务",
+                "status": "todo",
+                "org_unit": f.org("荷花社区").id,
+                "meeting": meeting.id,
+                "deadline": "2031-05-01",
+            },
+        )
 
     refused = post(theirs)
     assert refused.status_code == 403, refused.get_json()
     assert "meeting" in json.dumps(refused.get_json())
-    n = db.session.execute(sa.select(sa.func.count()).select_from(WorkItem).where(
-        WorkItem.title == "链接范围测试任务")).scalar()
+    n = db.session.execute(
+        sa.select(sa.func.count()).select_from(WorkItem).where(WorkItem.title == "链接范围测试任务")
+    ).scalar()
     assert n == 0
     assert post(mine).status_code == 201

@@ -1,5 +1,6 @@
 """The suite's clock and the demo it seeds: every test starts at TestConfig.CLOCK_AT
 (JIEDAO_TEST_TODAY), and the demo data is built around that instant, whatever the real date."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,9 +25,17 @@ def test_this_weeks_monday_meeting_is_held_or_planned_by_the_clock(db):
     now = clock.now()
     monday = now.date() - dt.timedelta(days=now.weekday())
     start = dt.datetime.combine(monday, dt.time(8, 30))
+
     def status_at(at):
-        return db.session.execute(sa.select(Meeting.status).where(
-            Meeting.meeting_type == MeetingType.djb_weekly, Meeting.planned_start == at)).scalars().all()
+        return (
+            db.session.execute(
+                sa.select(Meeting.status).where(
+                    Meeting.meeting_type == MeetingType.djb_weekly, Meeting.planned_start == at
+                )
+            )
+            .scalars()
+            .all()
+        )
 
     assert status_at(start) == [MeetingStatus.held if start < now else MeetingStatus.planned]
     assert status_at(start + dt.timedelta(weeks=2)) == [MeetingStatus.planned]  # two weeks ahead of its today
@@ -38,9 +47,13 @@ def test_each_community_has_this_months_team_meeting(db):
     first = today.replace(day=1)
     tuesday = first + dt.timedelta(days=(1 - first.weekday()) % 7)
     start = dt.datetime.combine(tuesday, dt.time(9, 0))
-    rows = db.session.execute(sa.select(Meeting.org_unit_id, Meeting.status).where(
-        Meeting.meeting_type == MeetingType.team_monthly, Meeting.planned_start == start,
-        Meeting.title.like(f"%组团联社月例会（{tuesday:%m月}）%"))).all()
+    rows = db.session.execute(
+        sa.select(Meeting.org_unit_id, Meeting.status).where(
+            Meeting.meeting_type == MeetingType.team_monthly,
+            Meeting.planned_start == start,
+            Meeting.title.like(f"%组团联社月例会（{tuesday:%m月}）%"),
+        )
+    ).all()
     assert len({r.org_unit_id for r in rows}) == 6  # every community (other tests may edit titles)
     assert {r.status for r in rows} == {MeetingStatus.held if start < clock.now() else MeetingStatus.planned}
 

@@ -25,7 +25,9 @@ def test_steps_show_as_buttons_and_move_the_state(db, clients):
 
 
 def test_step_via_api_checks_version_state_and_scope(db, clients):
-    m = f.meeting("荷花社区", "API流转测试会", chair="sq1", planned_start=__import__("datetime").datetime(2026, 11, 2, 9))
+    m = f.meeting(
+        "荷花社区", "API流转测试会", chair="sq1", planned_start=__import__("datetime").datetime(2026, 11, 2, 9)
+    )
     api = clients("sq1")
     assert api.api("POST", f"/api/v1/meeting/{m.id}/transition/hold", json={}).status_code == 422
     assert api.api("POST", f"/api/v1/meeting/{m.id}/transition/hold", json={"version": 99}).status_code == 409
@@ -36,7 +38,9 @@ def test_step_via_api_checks_version_state_and_scope(db, clients):
     assert row.status == MeetingStatus.held and row.actual_start == row.planned_start
     assert api.api("POST", f"/api/v1/meeting/{m.id}/transition/nope", json={"version": 2}).status_code == 404
     # another community's secretary cannot even see it
-    assert clients("sq2").api("POST", f"/api/v1/meeting/{m.id}/transition/cancel", json={"version": 2}).status_code == 404
+    assert (
+        clients("sq2").api("POST", f"/api/v1/meeting/{m.id}/transition/cancel", json={"version": 2}).status_code == 404
+    )
 
 
 def test_read_only_role_cannot_take_a_step(db, clients):

@@ -1,5 +1,6 @@
 """The write path: validation messages in the form, nothing half-saved, lost-update protection,
 soft delete of one's own rows only."""
+
 import re
 
 import sqlalchemy as sa
@@ -12,8 +13,12 @@ from .conftest import text
 
 def _form(meeting_title, **over):
     data = {
-        "module": "dangjian", "meeting_type": "team_weekly", "title": meeting_title,
-        "org_unit": str(f.org("荷花社区").id), "status": "planned", "planned_start": "2026-12-03 09:00:00",
+        "module": "dangjian",
+        "meeting_type": "team_weekly",
+        "title": meeting_title,
+        "org_unit": str(f.org("荷花社区").id),
+        "status": "planned",
+        "planned_start": "2026-12-03 09:00:00",
         "chair": str(f.user("sq1").id),
     }
     data.update(over)
@@ -124,8 +129,15 @@ def test_api_related_id_of_no_row_is_a_field_error(db, clients):
     from app.modules.zhili.enums import PatrolTarget
     from app.modules.zhili.models import PatrolRecord
 
-    row = db.session.execute(sa.select(PatrolRecord).where(
-        PatrolRecord.target == PatrolTarget.rental_house, PatrolRecord.is_deleted.is_(False))).scalars().first()
+    row = (
+        db.session.execute(
+            sa.select(PatrolRecord).where(
+                PatrolRecord.target == PatrolTarget.rental_house, PatrolRecord.is_deleted.is_(False)
+            )
+        )
+        .scalars()
+        .first()
+    )
     rental_id, version = row.rental_house_id, row.version
     admin = clients("admin")
     r = admin.api("PUT", f"/api/v1/patrol_record/{row.id}", json={"rental_house": 987654321, "version": version})

@@ -9,6 +9,7 @@
   one file per module, into the catalogs.
 Existing translations are never overwritten. Compile with `make catalogs`.
 """
+
 from __future__ import annotations
 
 import argparse

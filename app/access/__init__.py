@@ -2,6 +2,7 @@
 optional TOTP, CSRF on cookie-authenticated API writes, and the CSP nonce (README "Security").
 
 install(app) is called once from create_app after AppBuilder is up."""
+
 from __future__ import annotations
 
 import secrets
@@ -20,9 +21,14 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 OPEN_ENDPOINTS = {"static", "appbuilder.static", "healthz", "readyz", "LocaleView.index"}
 #: what a user who must change the password (or enrol TOTP) may still open
 SETUP_ENDPOINTS = {
-    "AuthDBView.login", "AuthDBView.logout", "AuthDBView.code",
-    "ResetMyPasswordView.this_form_get", "ResetMyPasswordView.this_form_post",
-    "AccountSecurityView.security", "AccountSecurityView.totp_enable", "AccountSecurityView.end_sessions",
+    "AuthDBView.login",
+    "AuthDBView.logout",
+    "AuthDBView.code",
+    "ResetMyPasswordView.this_form_get",
+    "ResetMyPasswordView.this_form_post",
+    "AccountSecurityView.security",
+    "AccountSecurityView.totp_enable",
+    "AccountSecurityView.end_sessions",
 }
 CSRF_HEADERS = ("X-CSRFToken", "X-CSRF-Token")
 
@@ -77,11 +83,17 @@ def guard():
     if endpoint in SETUP_ENDPOINTS:
         return None
     if getattr(user, "must_change_password", False):
-        return _refuse(_("Please set a new password of your own before you continue."), 403,
-                       url_for("ResetMyPasswordView.this_form_get"))
+        return _refuse(
+            _("Please set a new password of your own before you continue."),
+            403,
+            url_for("ResetMyPasswordView.this_form_get"),
+        )
     if not user.totp_secret and totp.required_for(user):
-        return _refuse(_("Two-step verification is required for your role: set it up to continue."), 403,
-                       url_for("AccountSecurityView.security"))
+        return _refuse(
+            _("Two-step verification is required for your role: set it up to continue."),
+            403,
+            url_for("AccountSecurityView.security"),
+        )
     return None
 
 
@@ -105,15 +117,17 @@ def content_security_policy() -> str:
     """Scripts only from our own origin or inline with this response's nonce (every inline
     script in FAB's and our templates carries it); no plugins, no framing, forms post home.
     Styles keep 'unsafe-inline': FAB's and our templates use style="" attributes."""
-    return "; ".join((
-        "default-src 'self'",
-        f"script-src 'self' 'nonce-{csp_nonce()}'",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data:",
-        "font-src 'self' data:",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ))
+    return "; ".join(
+        (
+            "default-src 'self'",
+            f"script-src 'self' 'nonce-{csp_nonce()}'",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data:",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        )
+    )

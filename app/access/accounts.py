@@ -1,4 +1,5 @@
 """The first administrator, made by `flask --app run init` on an empty user table."""
+
 from __future__ import annotations
 
 import os

@@ -3,6 +3,7 @@
 while the password must be changed. Tokens carry the session epoch (JiedaoSecurityManager) and
 `mfa`, whether the second factor was checked: a token without it is refused for a user who needs
 one (JiedaoSecurityManager.load_user_jwt), refresh tokens included."""
+
 from __future__ import annotations
 
 from flask import request
@@ -45,22 +46,29 @@ class SecurityApi(FabSecurityApi):
             user = signin.password(payload["username"], payload["password"])
             mfa = signin.needs_code(user)
             if mfa and not user.totp_secret:
-                return self.response(403, message=_("Two-step verification is required for your role: set it up to continue."))
+                return self.response(
+                    403, message=_("Two-step verification is required for your role: set it up to continue.")
+                )
             if mfa:
                 if not payload["totp"]:
-                    return self.response(401, message=_("Enter the 6-digit code shown by your authenticator app."),
-                                         totp_required=True)
+                    return self.response(
+                        401, message=_("Enter the 6-digit code shown by your authenticator app."), totp_required=True
+                    )
                 signin.code(user, payload["totp"])
         except signin.Refused as refused:
             return self.response(refused.status, message=refused.message)
         if user.must_change_password:
             return self.response(403, message=_("Please set a new password of your own before you continue."))
         claims = {MFA_CLAIM: mfa}
-        tokens = {API_SECURITY_ACCESS_TOKEN_KEY: create_access_token(identity=str(user.id), fresh=True,
-                                                                     additional_claims=claims)}
+        tokens = {
+            API_SECURITY_ACCESS_TOKEN_KEY: create_access_token(
+                identity=str(user.id), fresh=True, additional_claims=claims
+            )
+        }
         if payload["refresh"]:
-            tokens[API_SECURITY_REFRESH_TOKEN_KEY] = create_refresh_token(identity=str(user.id),
-                                                                          additional_claims=claims)
+            tokens[API_SECURITY_REFRESH_TOKEN_KEY] = create_refresh_token(
+                identity=str(user.id), additional_claims=claims
+            )
         return self.response(200, **tokens)
 
     @expose("/refresh", methods=["POST"])

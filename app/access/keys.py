@@ -2,6 +2,7 @@
 the first start writes a random one to the instance folder (SECRET_KEY_FILE, mode 0600) and
 every later start — and every other process on that folder — reads it, as Django's startproject
 writes one per project. Production refuses short keys and the key once published in the source."""
+
 from __future__ import annotations
 
 import hashlib

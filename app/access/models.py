@@ -1,6 +1,7 @@
 """What every app process must see alike, kept in the database (no Redis needed): failed sign-in
 attempts (the per-account and per-address limits) and the signed-in browser sessions (so that
 logging out revokes a session even if its signed cookie was copied)."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -28,4 +29,3 @@ class LoginSession(db.Model):
     id = sa.Column(sa.String(64), primary_key=True)
     user_id = sa.Column(sa.Integer, sa.ForeignKey("ab_user.id", ondelete="CASCADE"), nullable=False, index=True)
     created_at = sa.Column(sa.DateTime, nullable=False, index=True)
-

@@ -1,6 +1,7 @@
 """Password policy for NEW passwords (user add, admin reset, own change): length, not the user
 name, not a common password (zxcvbn's ranked list of 30,000 leaked passwords and its guess
 estimate). Existing passwords (the demo logins' Demo@2026) keep working: only new ones are checked."""
+
 from __future__ import annotations
 
 from flask import current_app, g, has_request_context, request

@@ -7,6 +7,7 @@ its name was typed (other case, spaces, its e-mail address); LOGIN_RATE_LIMIT_AD
 failures from one client address, so an office behind one NAT address signs in freely while a
 password-guessing address is stopped. Values are `limits` strings ("5 per 15 minutes"); None
 turns a limit off (TestConfig: the suite signs in thousands of times from 127.0.0.1)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -42,8 +43,10 @@ def account_key(username: str) -> str:
     if not name:
         return "-"
     user_id = db.session.execute(
-        sa.select(AppUser.id).where(sa.or_(sa.func.lower(AppUser.username) == name,
-                                           sa.func.lower(AppUser.email) == name)).order_by(AppUser.id).limit(1)
+        sa.select(AppUser.id)
+        .where(sa.or_(sa.func.lower(AppUser.username) == name, sa.func.lower(AppUser.email) == name))
+        .order_by(AppUser.id)
+        .limit(1)
     ).scalar()
     return f"#{user_id}" if user_id is not None else name
 
@@ -62,8 +65,9 @@ def _wait_minutes(kind: str, key: str) -> int | None:
         return None
     amount, window = limit
     since = clock.now() - window
-    recent = sa.select(LoginFailure.at).where(LoginFailure.kind == kind, LoginFailure.key == key,
-                                              LoginFailure.at > since)
+    recent = sa.select(LoginFailure.at).where(
+        LoginFailure.kind == kind, LoginFailure.key == key, LoginFailure.at > since
+    )
     count = db.session.execute(sa.select(sa.func.count()).select_from(recent.subquery())).scalar()
     if count < amount:
         return None

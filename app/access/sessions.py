@@ -6,6 +6,7 @@ one. Bumping the epoch (a password change, the 账号安全 page's button, (re)a
 account) ends every other session. Each session made by our sign-in also holds a secret whose
 hash is a `login_session` row: logout deletes it, so a copy of the signed cookie taken before
 logout is refused after it."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -48,8 +49,11 @@ def start(user) -> None:
     created = dt.datetime.fromtimestamp(now, dt.UTC).replace(tzinfo=None)
     db.session.add(LoginSession(id=_hash(sid), user_id=user.id, created_at=created))
     # sessions past their lifetime can no longer be used: forget them
-    db.session.execute(sa.delete(LoginSession).where(
-        LoginSession.created_at < created - dt.timedelta(seconds=lifetime_seconds() or 86400)))
+    db.session.execute(
+        sa.delete(LoginSession).where(
+            LoginSession.created_at < created - dt.timedelta(seconds=lifetime_seconds() or 86400)
+        )
+    )
     db.session.commit()
 
 

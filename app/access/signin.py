@@ -2,6 +2,7 @@
 login: the limits (app.access.ratelimit), the password, the second factor where the user has
 enrolled it or must, and the forced password change. Each step raises Refused with the status
 and message to answer; the callers only render it."""
+
 from __future__ import annotations
 
 from flask import current_app
@@ -19,8 +20,7 @@ class Refused(Exception):
 
 
 def too_many(minutes: int) -> str:
-    return _("Too many sign-in attempts. For your account's safety, try again in %(minutes)s minutes.",
-             minutes=minutes)
+    return _("Too many sign-in attempts. For your account's safety, try again in %(minutes)s minutes.", minutes=minutes)
 
 
 def _not_blocked(username: str) -> None:

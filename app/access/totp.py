@@ -1,6 +1,7 @@
 """Optional TOTP second factor (RFC 6238, pyotp): a user enrols on 账号安全 (/account/security/),
 then signs in with password and a 6-digit code. Config TOTP_REQUIRED=True makes it compulsory for
 the roles that see personal data clear (every register's pii_roles, and 系统管理员)."""
+
 from __future__ import annotations
 
 import pyotp

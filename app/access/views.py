@@ -1,5 +1,6 @@
 """Sign-in (rate limits, TOTP step), own password change (current password + policy) and the
 账号安全 page (TOTP enrolment, log out everywhere)."""
+
 from __future__ import annotations
 
 import time
@@ -54,8 +55,9 @@ class AuthDBView(FabAuthDBView):
                     flash(as_unicode(self.invalid_login_message), "warning")
                     return redirect(self.appbuilder.get_url_for_login_with(next_url))
                 flash(refused.message, "danger")
-                return self.render_template(self.login_template, title=self.title, form=form,
-                                            appbuilder=self.appbuilder), 429
+                return self.render_template(
+                    self.login_template, title=self.title, form=form, appbuilder=self.appbuilder
+                ), 429
             if user.totp_secret:
                 session[PENDING] = {"uid": user.id, "next": next_url, "at": time.time()}
                 return redirect(url_for(f"{self.endpoint}.code"))
@@ -88,8 +90,9 @@ class AuthDBView(FabAuthDBView):
                 next_url = pending.get("next") or self.appbuilder.get_url_for_index
                 sessions.start(user)
                 return redirect(get_safe_redirect(next_url))
-        return self.render_template("access/code.html", title=_("Two-step verification"), form=form,
-                                    appbuilder=self.appbuilder), status
+        return self.render_template(
+            "access/code.html", title=_("Two-step verification"), form=form, appbuilder=self.appbuilder
+        ), status
 
     @expose("/logout/")
     def logout(self):
@@ -142,9 +145,16 @@ class AccountSecurityView(BaseView):
             session["_jiedao_enrol"] = secret
             uri = totp.uri(secret, user.username)
             enrol = {"secret": secret, "qr": totp.qr_svg(uri)}
-        return self.render_template("access/security.html", title=_("Account security"), user=user,
-                                    enrol=enrol, offered=totp.offered_to(user), required=totp.required_for(user),
-                                    form=CodeForm(), appbuilder=self.appbuilder)
+        return self.render_template(
+            "access/security.html",
+            title=_("Account security"),
+            user=user,
+            enrol=enrol,
+            offered=totp.offered_to(user),
+            required=totp.required_for(user),
+            form=CodeForm(),
+            appbuilder=self.appbuilder,
+        )
 
     @expose("/totp/enable", methods=["POST"])
     def totp_enable(self):

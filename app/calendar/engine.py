@@ -4,6 +4,7 @@ occurrences of a date range (schedule rules + the meetings that fulfil them + re
 Pure functions where possible (tests use fixed dates); the database is read in a fixed number of
 queries per range, whatever the number of meetings.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -59,8 +60,14 @@ def shift(rule_obj, day: dt.date, work: WorkDays) -> dt.date | None:
                 return d
             d += dt.timedelta(days=1)
         return None
-    if freq == MONTHLY and rule_obj._byweekday and not rule_obj._bysetpos and len(rule_obj._byweekday) == 1 \
-            or freq == MONTHLY and rule_obj._bynweekday:
+    if (
+        freq == MONTHLY
+        and rule_obj._byweekday
+        and not rule_obj._bysetpos
+        and len(rule_obj._byweekday) == 1
+        or freq == MONTHLY
+        and rule_obj._bynweekday
+    ):
         step = dt.timedelta(days=-7 if rule_obj._bynweekday and rule_obj._bynweekday[0][1] < 0 else 7)
         d = day + step
         while d.month == day.month:
@@ -71,8 +78,14 @@ def shift(rule_obj, day: dt.date, work: WorkDays) -> dt.date | None:
     return work.next_working(day)
 
 
-def expand(rrule_text: str, start: dt.date, end: dt.date, work: WorkDays, shift_flag: bool = False,
-           start_time: dt.time | None = None) -> list[tuple[dt.date, dt.date, dt.datetime]]:
+def expand(
+    rrule_text: str,
+    start: dt.date,
+    end: dt.date,
+    work: WorkDays,
+    shift_flag: bool = False,
+    start_time: dt.time | None = None,
+) -> list[tuple[dt.date, dt.date, dt.datetime]]:
     """(day, original day, start datetime) of every occurrence whose (shifted) day is in [start, end]."""
     rule = parse_rule(rrule_text, start_time)
     lo = dt.datetime.combine(start - dt.timedelta(days=35), dt.time(0, 0))

@@ -1,4 +1,5 @@
 """Named recurrence patterns for the schedule-rule form (staff pick one instead of typing RRULE)."""
+
 from app.core.enums import LabeledEnum
 
 

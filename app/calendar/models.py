@@ -1,4 +1,5 @@
 """Personal calendar-feed tokens: the secret is shown once; only its SHA-256 is stored."""
+
 from __future__ import annotations
 
 import hashlib

@@ -4,6 +4,7 @@ Queries per range: schedule rules (1), work-calendar overrides (1), meetings in 
 the time rules of the registers (each rule its own, independent of the range's size). The
 current principal decides the scope (the .ics feed sets it from the token's user).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,10 +40,20 @@ def _meetings(start: dt.date, end: dt.date):
     month_end = (end.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     lo = dt.datetime.combine(start.replace(day=1) - dt.timedelta(days=7), dt.time(0, 0))
     hi = dt.datetime.combine(month_end + dt.timedelta(days=7), dt.time(0, 0))
-    q = (sa.select(Meeting.id, Meeting.title, Meeting.status, Meeting.planned_start, Meeting.actual_start,
-                   Meeting.meeting_type, Meeting.schedule_rule_id, Meeting.place)
-         .where(Meeting.planned_start >= lo, Meeting.planned_start < hi)
-         .order_by(Meeting.planned_start))
+    q = (
+        sa.select(
+            Meeting.id,
+            Meeting.title,
+            Meeting.status,
+            Meeting.planned_start,
+            Meeting.actual_start,
+            Meeting.meeting_type,
+            Meeting.schedule_rule_id,
+            Meeting.place,
+        )
+        .where(Meeting.planned_start >= lo, Meeting.planned_start < hi)
+        .order_by(Meeting.planned_start)
+    )
     q = scope.restrict(q, Meeting)
     return list(db.session.execute(q))
 
@@ -69,9 +80,13 @@ def _can_record(p) -> bool:
 
 def add_url(rule, start: dt.datetime) -> str:
     """/meeting/add pre-filled with the occurrence (the generated form honours ?_prefill_<col>=)."""
-    args = {"_prefill_module": rule.module.name, "_prefill_title": f"{rule.name}（{start:%m月%d日}）",
-            "_prefill_schedule_rule": rule.id, "_prefill_planned_start": f"{start:%Y-%m-%d %H:%M:%S}",
-            "_prefill_status": "planned"}
+    args = {
+        "_prefill_module": rule.module.name,
+        "_prefill_title": f"{rule.name}（{start:%m月%d日}）",
+        "_prefill_schedule_rule": rule.id,
+        "_prefill_planned_start": f"{start:%Y-%m-%d %H:%M:%S}",
+        "_prefill_status": "planned",
+    }
     if rule.meeting_type is not None:
         args["_prefill_meeting_type"] = rule.meeting_type.name
     if rule.place:
@@ -79,8 +94,13 @@ def add_url(rule, start: dt.datetime) -> str:
     return "/meeting/add?" + urlencode(args)
 
 
-def occurrences(start: dt.date, end: dt.date, now: dt.datetime | None = None, with_deadlines: bool = True,
-                work: WorkDays | None = None) -> list[Occurrence]:
+def occurrences(
+    start: dt.date,
+    end: dt.date,
+    now: dt.datetime | None = None,
+    with_deadlines: bool = True,
+    work: WorkDays | None = None,
+) -> list[Occurrence]:
     """Every entry of [start, end] for the current principal, sorted by day and time."""
     now = now or clock.now()
     p = scope.principal()
@@ -109,15 +129,28 @@ def occurrences(start: dt.date, end: dt.date, now: dt.datetime | None = None, wi
     for rule in _rules():
         robj = parse_rule(rule.rrule, rule.start_time)
         candidates = by_rule.get(rule.id, []) + (by_type.get(rule.meeting_type, []) if _by_type(rule) else [])
-        for day, original, start_at in expand(rule.rrule, start, end, work, bool(rule.shift_to_working_day),
-                                              rule.start_time):
-            occ = Occurrence(day=day, start=start_at if (rule.start_time or start_at.time() != dt.time(0)) else None,
-                             title=rule.name, kind="schedule", original_day=original, rule=rule,
-                             holiday=work.label(day) if not work.is_working(day) else None)
+        for day, original, start_at in expand(
+            rule.rrule, start, end, work, bool(rule.shift_to_working_day), rule.start_time
+        ):
+            occ = Occurrence(
+                day=day,
+                start=start_at if (rule.start_time or start_at.time() != dt.time(0)) else None,
+                title=rule.name,
+                kind="schedule",
+                original_day=original,
+                rule=rule,
+                holiday=work.label(day) if not work.is_working(day) else None,
+            )
             if rule.meeting_type is not None:
                 key = period_key(robj, day)
-                match = next((m for m in candidates if m.id not in used
-                              and period_key(robj, (m.actual_start or m.planned_start).date()) == key), None)
+                match = next(
+                    (
+                        m
+                        for m in candidates
+                        if m.id not in used and period_key(robj, (m.actual_start or m.planned_start).date()) == key
+                    ),
+                    None,
+                )
                 if match is not None:
                     used.add(match.id)
                     occ.meeting, occ.status = match, match.status.name
@@ -139,8 +172,17 @@ def occurrences(start: dt.date, end: dt.date, now: dt.datetime | None = None, wi
             continue
         day = m.planned_start.date()
         if start <= day <= end:
-            out.append(Occurrence(day=day, start=m.planned_start, title=m.title, kind="meeting", meeting=m,
-                                  status=m.status.name, url=f"/meeting/show/{m.id}"))
+            out.append(
+                Occurrence(
+                    day=day,
+                    start=m.planned_start,
+                    title=m.title,
+                    kind="meeting",
+                    meeting=m,
+                    status=m.status.name,
+                    url=f"/meeting/show/{m.id}",
+                )
+            )
     # every Tuesday: 周二无会日
     d = start + dt.timedelta(days=(TUESDAY - start.weekday()) % 7)
     while d <= end:
@@ -174,11 +216,19 @@ def deadlines(start: dt.date, end: dt.date, now: dt.datetime) -> list[Occurrence
     for reg, due in timerules.collect(ask, regs):
         day = due.due_at.date()
         if start <= day <= end:
-            out.append(Occurrence(
-                day=day, start=due.due_at, title=due.title, kind="deadline",
-                status="missed" if due.due_at < now else "open",
-                url=(f"/{reg.key}/show/{due.row_id}" if due.row_id is not None else reg.list_url) if reg.views else None,
-                extra={"rule": due.rule, "rule_label": str(labels.get(due.rule, due.rule)), "register": reg.name}))
+            out.append(
+                Occurrence(
+                    day=day,
+                    start=due.due_at,
+                    title=due.title,
+                    kind="deadline",
+                    status="missed" if due.due_at < now else "open",
+                    url=(f"/{reg.key}/show/{due.row_id}" if due.row_id is not None else reg.list_url)
+                    if reg.views
+                    else None,
+                    extra={"rule": due.rule, "rule_label": str(labels.get(due.rule, due.rule)), "register": reg.name},
+                )
+            )
     return out
 
 
@@ -191,15 +241,31 @@ def missed_sessions(now: dt.datetime, days: int = 35):
 
     start, end = (now - dt.timedelta(days=days)).date(), now.date()
     work = WorkDays.load(start, end)
-    rules = list(db.session.execute(sa.select(ScheduleRule).where(
-        ScheduleRule.is_deleted.is_(False), ScheduleRule.is_active.is_(True),
-        ScheduleRule.meeting_type.is_not(None), ScheduleRule.rrule.is_not(None))).scalars())
+    rules = list(
+        db.session.execute(
+            sa.select(ScheduleRule).where(
+                ScheduleRule.is_deleted.is_(False),
+                ScheduleRule.is_active.is_(True),
+                ScheduleRule.meeting_type.is_not(None),
+                ScheduleRule.rrule.is_not(None),
+            )
+        ).scalars()
+    )
     if not rules:
         return
     lo = dt.datetime.combine(start - dt.timedelta(days=7), dt.time(0))
-    meetings = list(db.session.execute(sa.select(
-        Meeting.id, Meeting.planned_start, Meeting.actual_start, Meeting.meeting_type, Meeting.schedule_rule_id,
-        Meeting.status).where(Meeting.is_deleted.is_(False), Meeting.planned_start >= lo)))
+    meetings = list(
+        db.session.execute(
+            sa.select(
+                Meeting.id,
+                Meeting.planned_start,
+                Meeting.actual_start,
+                Meeting.meeting_type,
+                Meeting.schedule_rule_id,
+                Meeting.status,
+            ).where(Meeting.is_deleted.is_(False), Meeting.planned_start >= lo)
+        )
+    )
     # meetings grouped once by their rule and (rule-less) by type: one pass, not rules × meetings
     by_rule, by_type = defaultdict(list), defaultdict(list)
     for m in meetings:
@@ -213,8 +279,9 @@ def missed_sessions(now: dt.datetime, days: int = 35):
         robj = parse_rule(rule.rrule, rule.start_time)
         fulfilling = by_rule.get(rule.id, []) + (by_type.get(rule.meeting_type, []) if _by_type(rule) else [])
         held = {period_key(robj, (m.actual_start or m.planned_start).date()) for m in fulfilling}
-        for day, _orig, _start in expand(rule.rrule, start, end, work, bool(rule.shift_to_working_day),
-                                         rule.start_time):
+        for day, _orig, _start in expand(
+            rule.rrule, start, end, work, bool(rule.shift_to_working_day), rule.start_time
+        ):
             due_at = dt.datetime.combine(day, dt.time(23, 59, 59))
             if due_at < now and period_key(robj, day) not in held:
                 yield Due("SR", rule.id, due_at, f"{rule.name}（{day:%m月%d日}）")

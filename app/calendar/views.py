@@ -1,5 +1,6 @@
 """Calendar pages: month and week views (server-rendered tables, weeks start on Monday), the
 personal feed page (see / regenerate / revoke the token), and the token-authenticated .ics feed."""
+
 from __future__ import annotations
 
 import calendar as pycal
@@ -43,8 +44,13 @@ def _month_args() -> tuple[int, int]:
 class CalendarView(BaseView):
     route_base = "/calendar"
     class_permission_name = "calendar"
-    method_permission_name = {"month": "read", "week": "read", "feed": "read", "feed_regenerate": "read",
-                              "feed_revoke": "read"}
+    method_permission_name = {
+        "month": "read",
+        "week": "read",
+        "feed": "read",
+        "feed_regenerate": "read",
+        "feed_revoke": "read",
+    }
     default_view = "month"
 
     def _days(self, start: dt.date, end: dt.date):
@@ -56,8 +62,15 @@ class CalendarView(BaseView):
         days = []
         d = start
         while d <= end:
-            days.append({"date": d, "items": by_day.get(d, []), "working": work.is_working(d),
-                         "label": work.label(d), "today": d == clock.today()})
+            days.append(
+                {
+                    "date": d,
+                    "items": by_day.get(d, []),
+                    "working": work.is_working(d),
+                    "label": work.label(d),
+                    "today": d == clock.today(),
+                }
+            )
             d += dt.timedelta(days=1)
         return days
 
@@ -70,14 +83,20 @@ class CalendarView(BaseView):
         start = first - dt.timedelta(days=first.weekday())
         end = last + dt.timedelta(days=6 - last.weekday())
         days = self._days(start, end)
-        weeks = [days[i:i + 7] for i in range(0, len(days), 7)]
+        weeks = [days[i : i + 7] for i in range(0, len(days), 7)]
         prev = (first - dt.timedelta(days=1)).replace(day=1)
         nxt = last + dt.timedelta(days=1)
-        return self.render_template("jiedao/calendar.html", mode="month", weeks=weeks, weekdays=WEEKDAYS,
-                                    title=f"{year}年{month}月", month=month,
-                                    prev_url=url_for("CalendarView.month", year=prev.year, month=prev.month),
-                                    next_url=url_for("CalendarView.month", year=nxt.year, month=nxt.month),
-                                    other_url=url_for("CalendarView.week", date=first.isoformat()))
+        return self.render_template(
+            "jiedao/calendar.html",
+            mode="month",
+            weeks=weeks,
+            weekdays=WEEKDAYS,
+            title=f"{year}年{month}月",
+            month=month,
+            prev_url=url_for("CalendarView.month", year=prev.year, month=prev.month),
+            next_url=url_for("CalendarView.month", year=nxt.year, month=nxt.month),
+            other_url=url_for("CalendarView.week", date=first.isoformat()),
+        )
 
     @expose("/week/")
     @has_access
@@ -87,12 +106,17 @@ class CalendarView(BaseView):
         end = start + dt.timedelta(days=6)
         days = self._days(start, end)
         iso = start.isocalendar()
-        return self.render_template("jiedao/calendar.html", mode="week", weeks=[days], weekdays=WEEKDAYS,
-                                    title=f"{iso[0]}年第{iso[1]}周（{start:%m月%d日}—{end:%m月%d日}）",
-                                    month=None,
-                                    prev_url=url_for("CalendarView.week", date=(start - dt.timedelta(days=7)).isoformat()),
-                                    next_url=url_for("CalendarView.week", date=(start + dt.timedelta(days=7)).isoformat()),
-                                    other_url=url_for("CalendarView.month", year=start.year, month=start.month))
+        return self.render_template(
+            "jiedao/calendar.html",
+            mode="week",
+            weeks=[days],
+            weekdays=WEEKDAYS,
+            title=f"{iso[0]}年第{iso[1]}周（{start:%m月%d日}—{end:%m月%d日}）",
+            month=None,
+            prev_url=url_for("CalendarView.week", date=(start - dt.timedelta(days=7)).isoformat()),
+            next_url=url_for("CalendarView.week", date=(start + dt.timedelta(days=7)).isoformat()),
+            other_url=url_for("CalendarView.month", year=start.year, month=start.month),
+        )
 
     # --- the personal feed -------------------------------------------------------------
     @expose("/feed/")
@@ -100,8 +124,9 @@ class CalendarView(BaseView):
     def feed(self):
         row = CalendarToken.of_user(current_user().id)
         ended = row is not None and row.ended
-        return self.render_template("jiedao/calendar_feed.html", token=None if ended else row, ended=ended,
-                                    new_url=None)
+        return self.render_template(
+            "jiedao/calendar_feed.html", token=None if ended else row, ended=ended, new_url=None
+        )
 
     @expose("/feed/regenerate", methods=["POST"])
     @has_access
@@ -138,12 +163,19 @@ class CalendarView(BaseView):
         start, end = today - dt.timedelta(days=FEED_DAYS_BACK), today + dt.timedelta(days=FEED_DAYS_AHEAD)
         work = WorkDays.load(start, end)
         items = service.occurrences(start, end, work=work) + service.day_marks(start, end, work)
-        return Response(to_ics(items, request.host), mimetype="text/calendar",
-                        headers={"Cache-Control": "private, no-store"})
+        return Response(
+            to_ics(items, request.host), mimetype="text/calendar", headers={"Cache-Control": "private, no-store"}
+        )
 
 
-STATUS_TEXT = {"held": "已召开", "planned": "计划", "postponed": "延期", "cancelled": "取消", "missed": "未召开",
-               "open": "待召开"}  # the .ics feed is in the office's language (zh_CN) whatever the client
+STATUS_TEXT = {
+    "held": "已召开",
+    "planned": "计划",
+    "postponed": "延期",
+    "cancelled": "取消",
+    "missed": "未召开",
+    "open": "待召开",
+}  # the .ics feed is in the office's language (zh_CN) whatever the client
 
 
 def to_ics(items, host: str) -> bytes:
@@ -182,5 +214,12 @@ def to_ics(items, host: str) -> bytes:
 
 
 def register_views(appbuilder) -> None:
-    appbuilder.add_view(CalendarView, "calendar", label=_l("Calendar"), icon="fa-calendar-check-o",
-                        category="common", category_label=_l("module_common"), href="/calendar/month/")
+    appbuilder.add_view(
+        CalendarView,
+        "calendar",
+        label=_l("Calendar"),
+        icon="fa-calendar-check-o",
+        category="common",
+        category_label=_l("module_common"),
+        href="/calendar/month/",
+    )

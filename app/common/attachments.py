@@ -1,5 +1,6 @@
 """附件: files on any row of any register. A file is reachable only through its row:
 whoever may read the row may download it; whoever may change the row may add files."""
+
 from __future__ import annotations
 
 import secrets
@@ -28,9 +29,15 @@ def visible_row(reg: registry.Register, row_id: int):
 
 
 def for_row(register_key: str, row_id: int) -> list[Attachment]:
-    return list(db.session.execute(
-        sa.select(Attachment).where(Attachment.register_key == register_key, Attachment.row_id == row_id,
-                                    Attachment.is_deleted.is_(False)).order_by(Attachment.id)).scalars())
+    return list(
+        db.session.execute(
+            sa.select(Attachment)
+            .where(
+                Attachment.register_key == register_key, Attachment.row_id == row_id, Attachment.is_deleted.is_(False)
+            )
+            .order_by(Attachment.id)
+        ).scalars()
+    )
 
 
 def check_file(filename: str, data: bytes) -> str:
@@ -38,8 +45,9 @@ def check_file(filename: str, data: bytes) -> str:
     types = current_app.config["ATTACHMENT_TYPES"]
     suffix = Path(filename or "").suffix.lower()
     if not filename or suffix not in types:
-        raise writes.WriteRefused(_("This file type is not allowed. Allowed: %(types)s.",
-                                    types="、".join(sorted(types))))
+        raise writes.WriteRefused(
+            _("This file type is not allowed. Allowed: %(types)s.", types="、".join(sorted(types)))
+        )
     limit = current_app.config["ATTACHMENT_MAX_BYTES"]
     if len(data) > limit:
         raise writes.WriteRefused(_("The file is larger than %(mb)s MB.", mb=limit // (1024 * 1024)))
@@ -54,9 +62,15 @@ def add(reg: registry.Register, row, filename: str, data: bytes) -> Attachment:
     content_type = check_file(filename, data)
     stored = secrets.token_hex(16)
     (folder() / stored).write_bytes(data)
-    item = Attachment(register_key=reg.key, row_id=row.id, file_name=Path(filename).name[:200],
-                      content_type=content_type, size_bytes=len(data), stored_name=stored,
-                      org_unit_id=getattr(row, reg.scope_column))
+    item = Attachment(
+        register_key=reg.key,
+        row_id=row.id,
+        file_name=Path(filename).name[:200],
+        content_type=content_type,
+        size_bytes=len(data),
+        stored_name=stored,
+        org_unit_id=getattr(row, reg.scope_column),
+    )
     try:
         writes.save(registry.get("attachment"), item, parent_checked=True)
     except writes.WriteRefused:

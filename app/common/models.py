@@ -1,4 +1,5 @@
 """会议台账, 工作任务, 日程规则, 工作日历, 附件, 审计日志 (domain §2.4)."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa

@@ -1,4 +1,5 @@
 """Rules of the shared registers (meeting TR-04, TR-10; work items; schedule rules)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,11 +27,7 @@ def breaks_meeting_free_tuesday(meeting_type, planned_start: dt.datetime, is_ad_
     """TR-10: Tuesdays are 周二无会日 for the office's internal meetings (domain §10.15): the
     first-Tuesday team meeting and emergency enforcement analysis are exempt; joint enforcement
     is an action, not a meeting. Ticking 临时召开 (is_ad_hoc) is the user's confirmation."""
-    return (
-        planned_start.weekday() == TUESDAY
-        and meeting_type not in TUESDAY_ALLOWED
-        and not is_ad_hoc
-    )
+    return planned_start.weekday() == TUESDAY and meeting_type not in TUESDAY_ALLOWED and not is_ad_hoc
 
 
 def _tuesday_changed(m) -> bool:
@@ -55,12 +52,18 @@ def check_meeting(m) -> list[str]:
         )
     if m.status == MeetingStatus.held and m.planned_start and m.planned_start > clock.now() and not m.actual_start:
         raise RuleViolation(_("A meeting in the future cannot be marked held."), field="status")
-    if (m.planned_start and breaks_meeting_free_tuesday(m.meeting_type, m.planned_start, bool(m.is_ad_hoc))
-            and _tuesday_changed(m)):
+    if (
+        m.planned_start
+        and breaks_meeting_free_tuesday(m.meeting_type, m.planned_start, bool(m.is_ad_hoc))
+        and _tuesday_changed(m)
+    ):
         raise RuleViolation(
-            _("Tuesday is the meeting-free day (周二无会日). To hold this meeting on a Tuesday anyway, tick "
-              "“ad hoc” to confirm and give the reason in the remarks."),
-            field="is_ad_hoc")
+            _(
+                "Tuesday is the meeting-free day (周二无会日). To hold this meeting on a Tuesday anyway, tick "
+                "“ad hoc” to confirm and give the reason in the remarks."
+            ),
+            field="is_ad_hoc",
+        )
     return []
 
 
@@ -86,7 +89,9 @@ def check_schedule_rule(r) -> None:
     try:
         rrulestr(text, dtstart=dt.datetime(2026, 1, 1))
     except (ValueError, TypeError):
-        raise RuleViolation(_("Not a valid recurrence rule (RFC 5545 RRULE), e.g. FREQ=WEEKLY;BYDAY=MO."), field="rrule")
+        raise RuleViolation(
+            _("Not a valid recurrence rule (RFC 5545 RRULE), e.g. FREQ=WEEKLY;BYDAY=MO."), field="rrule"
+        )
     r.rrule = text
     if r.pattern is None:
         r.pattern = next((p for p, t in PATTERN_RRULES.items() if t == text), RecurrencePattern.custom)
@@ -114,9 +119,14 @@ def overdue_work_items(now):
     from .models import WorkItem
 
     horizon = (now + dt.timedelta(days=3)).date()
-    rows = db.session.execute(sa.select(WorkItem.id, WorkItem.deadline, WorkItem.title, WorkItem.responsible_person_id)
-                              .where(WorkItem.is_deleted.is_(False), WorkItem.deadline <= horizon,
-                                     WorkItem.status.in_([WorkItemStatus.todo, WorkItemStatus.in_progress])))
+    rows = db.session.execute(
+        sa.select(WorkItem.id, WorkItem.deadline, WorkItem.title, WorkItem.responsible_person_id).where(
+            WorkItem.is_deleted.is_(False),
+            WorkItem.deadline <= horizon,
+            WorkItem.status.in_([WorkItemStatus.todo, WorkItemStatus.in_progress]),
+        )
+    )
     for row in rows:
-        yield Due("WI", row.id, dt.datetime.combine(row.deadline, dt.time(23, 59, 59)), row.title,
-                  row.responsible_person_id)
+        yield Due(
+            "WI", row.id, dt.datetime.combine(row.deadline, dt.time(23, 59, 59)), row.title, row.responsible_person_id
+        )

@@ -1,4 +1,5 @@
 """Pages of the shared registers that are not generated: attachment upload and download."""
+
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, request, send_file, url_for
@@ -63,8 +64,12 @@ class AttachmentFilesView(BaseView):
     @has_access
     def download(self, attachment_id):
         _reg, item = self._attachment(attachment_id, "read")
-        return send_file(attachments.folder() / item.stored_name, mimetype=item.content_type,
-                         as_attachment=True, download_name=item.file_name)
+        return send_file(
+            attachments.folder() / item.stored_name,
+            mimetype=item.content_type,
+            as_attachment=True,
+            download_name=item.file_name,
+        )
 
     @expose("/remove/<int:attachment_id>", methods=["POST"])
     @has_access

@@ -1,5 +1,6 @@
 """Audit trail: every insert, update and delete of a register row, written in the
 same transaction by a session event, with the field-level diff; logins too."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -79,12 +80,18 @@ def _after_flush(session, flush_context):
 
     rows = []
     for reg, obj, action, diff in _entries(session):
-        rows.append({
-            "at": clock.now(), "user_id": current_user_id(), "action": action,
-            "register_key": reg.key, "row_id": obj.id,
-            "org_unit_id": getattr(obj, reg.scope_column, None),
-            "diff": json.dumps(diff, ensure_ascii=False, default=str), "ip": client_ip(),
-        })
+        rows.append(
+            {
+                "at": clock.now(),
+                "user_id": current_user_id(),
+                "action": action,
+                "register_key": reg.key,
+                "row_id": obj.id,
+                "org_unit_id": getattr(obj, reg.scope_column, None),
+                "diff": json.dumps(diff, ensure_ascii=False, default=str),
+                "ip": client_ip(),
+            }
+        )
     if rows:
         session.connection().execute(sa.insert(AuditLog.__table__), rows)
 
@@ -94,10 +101,15 @@ def log_event(action: str, user_id: int | None, detail: dict | None = None) -> N
     from app.common.models import AuditLog
     from app.extensions import db
 
-    db.session.execute(sa.insert(AuditLog.__table__).values(
-        at=clock.now(), user_id=user_id, action=action, ip=client_ip(),
-        diff=json.dumps(detail or {}, ensure_ascii=False),
-    ))
+    db.session.execute(
+        sa.insert(AuditLog.__table__).values(
+            at=clock.now(),
+            user_id=user_id,
+            action=action,
+            ip=client_ip(),
+            diff=json.dumps(detail or {}, ensure_ascii=False),
+        )
+    )
     db.session.commit()
 
 

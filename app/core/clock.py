@@ -4,6 +4,7 @@ The configured clock is the real time, except where the configuration anchors it
 only the test configuration sets, from JIEDAO_TEST_TODAY): the whole suite then runs on one known
 instant. Tests move it with `clock.freeze(datetime(...))` and go back with `clock.reset()`.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """Who is acting: the logged-in user in a request, nobody in the CLI."""
+
 from __future__ import annotations
 
 from flask import g, has_request_context

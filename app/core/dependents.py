@@ -1,6 +1,7 @@
 """Which live register rows refer to a row: foreign keys and many-to-many links, found from the
 models' metadata (no per-register code). writes.delete() refuses while any exist; the recycle
 bin lists and restores soft-deleted rows."""
+
 from __future__ import annotations
 
 from functools import cache
@@ -47,8 +48,11 @@ def dependents(item) -> list[tuple[registry.Register, int]]:
                 q = q.where(table.c.id != item.id)
         else:
             link_table, local = link
-            q = (sa.select(sa.func.count(sa.distinct(table.c.id))).select_from(link_table.join(table, local == table.c.id))
-                 .where(column == item.id, table.c.is_deleted.is_(False)))
+            q = (
+                sa.select(sa.func.count(sa.distinct(table.c.id)))
+                .select_from(link_table.join(table, local == table.c.id))
+                .where(column == item.id, table.c.is_deleted.is_(False))
+            )
         n = db.session.execute(q).scalar_one()
         if n:
             counts[reg.key] = counts.get(reg.key, 0) + n

@@ -4,6 +4,7 @@ A member's name is the stored key ("planned"); its label is the catalog entry
 ``enum_<enum>__<key>`` (seeded from glossary.csv), so lists, forms and exports
 show 计划 in Chinese and Planned in English.
 """
+
 from __future__ import annotations
 
 import enum

@@ -1,4 +1,5 @@
 """Form fields for column types FAB's form converter renders badly or not at all."""
+
 from __future__ import annotations
 
 import enum
@@ -36,8 +37,9 @@ class EnumSetField(SelectMultipleField):
     """Several values of a LabeledEnum (stored by EnumSet)."""
 
     def __init__(self, label=None, validators=None, enum_cls=None, **kwargs):
-        super().__init__(label, validators, coerce=str, choices=lambda: enum_cls.choices(),
-                         widget=Select2ManyWidget(), **kwargs)
+        super().__init__(
+            label, validators, coerce=str, choices=lambda: enum_cls.choices(), widget=Select2ManyWidget(), **kwargs
+        )
 
     def process_data(self, value):
         self.data = [v.name if isinstance(v, enum.Enum) else v for v in (value or [])]

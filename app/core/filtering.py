@@ -6,6 +6,7 @@ in text, a LIKE pattern ending in a backslash) and the page answers 500. Here ev
 converted to its column's type; a value the column cannot hold matches no row. LIKE filters
 escape their wildcards, so 50% and a_b are searched for as written.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,8 +24,14 @@ from .search import IndexedContains
 TRUE = {"1", "y", "yes", "true", "t", "on"}
 FALSE = {"0", "n", "no", "false", "f", "off"}
 # FAB's LIKE filters by their URL argument: (before, after, negated)
-LIKE = {"sw": ("", "%", False), "nsw": ("", "%", True), "ew": ("%", "", False), "new": ("%", "", True),
-        "ct": ("%", "%", False), "nct": ("%", "%", True)}
+LIKE = {
+    "sw": ("", "%", False),
+    "nsw": ("", "%", True),
+    "ew": ("%", "", False),
+    "new": ("%", "", True),
+    "ct": ("%", "%", False),
+    "nct": ("%", "%", True),
+}
 INVALID = object()
 FAB_FILTERS = "flask_appbuilder.models.sqla.filters"  # the search filters built from URL and ?q= values
 
@@ -52,8 +59,11 @@ def _nothing_apply(self, query, value):
 def _variant(cls: type, kind: str) -> type:
     """A subclass of FAB's filter class (same name, URL argument and constructor, so FAB can copy
     it) that escapes LIKE wildcards ("like") or matches no row ("nothing")."""
-    return type(f"{kind.title()}{cls.__name__}", (cls,), {"apply": _like_apply if kind == "like" else _nothing_apply,
-                                                         "jiedao_variant": kind})
+    return type(
+        f"{kind.title()}{cls.__name__}",
+        (cls,),
+        {"apply": _like_apply if kind == "like" else _nothing_apply, "jiedao_variant": kind},
+    )
 
 
 def _typed(model, column_name: str, value, related: bool):
@@ -123,8 +133,17 @@ def _words(values: list) -> list[str]:
 
 
 def _shown(value) -> str:
-    return "true" if value is True else "false" if value is False else "null" if value is None \
-        else type(value).__name__ if isinstance(value, (dict, list)) else str(value)
+    return (
+        "true"
+        if value is True
+        else "false"
+        if value is False
+        else "null"
+        if value is None
+        else type(value).__name__
+        if isinstance(value, (dict, list))
+        else str(value)
+    )
 
 
 def clean(datamodel, filters) -> None:
@@ -135,8 +154,11 @@ def clean(datamodel, filters) -> None:
     for i, (flt, value) in enumerate(zip(list(filters.filters), list(filters.values))):
         if getattr(flt, "jiedao_variant", None) == "nothing":
             continue
-        if not isinstance(flt, IndexedContains) and getattr(flt, "jiedao_variant", None) is None \
-                and type(flt).__module__ != FAB_FILTERS:
+        if (
+            not isinstance(flt, IndexedContains)
+            and getattr(flt, "jiedao_variant", None) is None
+            and type(flt).__module__ != FAB_FILTERS
+        ):
             continue  # our own filters (writable org units …) take the values they are given
         values = value if isinstance(value, list) else [value]
         if isinstance(flt, IndexedContains):  # its own index query (app/core/search.py), escaped there

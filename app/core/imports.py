@@ -13,6 +13,7 @@ per-row insert/update entries of the session event.
 Between preview and confirmation the upload is kept as a file in the instance folder,
 keyed by a random token bound to the user and the register (works with several workers).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -91,6 +92,7 @@ def max_rows() -> int:
 
 # --- the columns of a register's import ---------------------------------------------------
 
+
 def form_columns(reg: Register) -> list[str]:
     from .interface import ScopedInterface
     from .views import _columns
@@ -126,9 +128,16 @@ def fields(reg: Register) -> list[Field]:
         else:
             from .spreadsheets import column_kind
 
-            out.append(Field(name, label, column_kind(reg.model, name), required,
-                             max_length=getattr(t, "length", None) if isinstance(t, sa.String) else None,
-                             value_kind=values.kind_of(column)))
+            out.append(
+                Field(
+                    name,
+                    label,
+                    column_kind(reg.model, name),
+                    required,
+                    max_length=getattr(t, "length", None) if isinstance(t, sa.String) else None,
+                    value_kind=values.kind_of(column),
+                )
+            )
     return out
 
 
@@ -142,6 +151,7 @@ def version_field(reg: Register) -> Field | None:
 
 
 # --- template ------------------------------------------------------------------------------
+
 
 class _Lookup:
     """Display name → rows of a related model, inside the user's read (or org write) scope."""
@@ -218,21 +228,35 @@ def write_template(reg: Register, path: str) -> None:
                 continue
             lists.write_column(0, i, options)
             col = xlsxwriter.utility.xl_col_to_name(i)
-            rule = {"validate": "list", "source": f"=_lists!${col}$1:${col}${len(options)}",
-                    "error_title": f.label, "error_message": _("Choose a value from the list.")}
+            rule = {
+                "validate": "list",
+                "source": f"=_lists!${col}$1:${col}${len(options)}",
+                "error_title": f.label,
+                "error_message": _("Choose a value from the list."),
+            }
             if f.kind == "enumset":
                 rule["error_type"] = "information"  # several values joined by 、
             sheet.data_validation(1, i, last, i, rule)
         elif f.kind in ("date", "datetime"):
-            sheet.data_validation(1, i, last, i, {
-                "validate": "date", "criteria": ">", "value": dt.date(1900, 1, 2),
-                "error_message": _("Enter a date, not text.")})
+            sheet.data_validation(
+                1,
+                i,
+                last,
+                i,
+                {
+                    "validate": "date",
+                    "criteria": ">",
+                    "value": dt.date(1900, 1, 2),
+                    "error_message": _("Enter a date, not text."),
+                },
+            )
     sheet.freeze_panes(1, 0)
     lists.hide()
     book.close()
 
 
 # --- reading a file ------------------------------------------------------------------------
+
 
 def _refuse(message) -> None:
     raise ImportRefused(str(message))
@@ -249,13 +273,15 @@ def open_sheet(path: str):
         # a streaming pass first: count the rows without loading a huge file
         ro = openpyxl.load_workbook(path, read_only=True, data_only=False)
         try:
-            count = sum(1 for row in ro.worksheets[0].iter_rows(values_only=True)
-                        if any(v not in (None, "") for v in row))
+            count = sum(
+                1 for row in ro.worksheets[0].iter_rows(values_only=True) if any(v not in (None, "") for v in row)
+            )
         finally:
             ro.close()
         if count - 1 > limit:
-            _refuse(_("The sheet has %(n)s data rows; at most %(max)s can be imported at once.",
-                      n=count - 1, max=limit))
+            _refuse(
+                _("The sheet has %(n)s data rows; at most %(max)s can be imported at once.", n=count - 1, max=limit)
+            )
         book = openpyxl.load_workbook(path, data_only=False)
     except ImportRefused:
         raise
@@ -263,8 +289,12 @@ def open_sheet(path: str):
         _refuse(_("This is not an Excel workbook (.xlsx). Save the sheet as .xlsx and upload it again."))
     sheet = book.worksheets[0]
     if sheet.merged_cells.ranges:
-        _refuse(_("The sheet has merged cells (%(cells)s). Unmerge them: every row must be one record.",
-                  cells=", ".join(str(r) for r in list(sheet.merged_cells.ranges)[:5])))
+        _refuse(
+            _(
+                "The sheet has merged cells (%(cells)s). Unmerge them: every row must be one record.",
+                cells=", ".join(str(r) for r in list(sheet.merged_cells.ranges)[:5]),
+            )
+        )
     return sheet
 
 
@@ -275,8 +305,18 @@ def _header_map(reg: Register, header: list) -> tuple[dict[int, Field], list[str
             continue
         by_label[f.label] = f
         by_label.setdefault(f.name, f)
-    readonly = {str(reg.label(c)) for c in ("created_by", "created_at", "updated_by", "updated_at", "version",
-                                             *reg.list_columns, *(reg.show_columns or ()))}
+    readonly = {
+        str(reg.label(c))
+        for c in (
+            "created_by",
+            "created_at",
+            "updated_by",
+            "updated_at",
+            "version",
+            *reg.list_columns,
+            *(reg.show_columns or ()),
+        )
+    }
     mapping: dict[int, Field] = {}
     unknown, ignored, seen = [], [], set()
     for i, h in enumerate(header):
@@ -293,8 +333,12 @@ def _header_map(reg: Register, header: list) -> tuple[dict[int, Field], list[str
         else:
             unknown.append(h)
     if unknown:
-        _refuse(_("Unknown columns: %(cols)s. Use the headers of the template (download it from the list page).",
-                  cols="、".join(unknown)))
+        _refuse(
+            _(
+                "Unknown columns: %(cols)s. Use the headers of the template (download it from the list page).",
+                cols="、".join(unknown),
+            )
+        )
     if not any(f.kind not in ("id", "version") for f in mapping.values()):
         _refuse(_("No importable column found in the first row. Use the headers of the template."))
     return mapping, ignored
@@ -320,14 +364,19 @@ def read_rows(reg: Register, sheet) -> tuple[dict[int, Field], list[str], list[t
         if any(v not in (None, "") and not (isinstance(v, str) and not v.strip()) for v in values.values()):
             out.append((cells[0].row, values))
     if formulas:
-        _refuse(_("The sheet contains formulas (%(cells)s). Paste the values instead (Paste special → Values).",
-                  cells=", ".join(formulas[:5])))
+        _refuse(
+            _(
+                "The sheet contains formulas (%(cells)s). Paste the values instead (Paste special → Values).",
+                cells=", ".join(formulas[:5]),
+            )
+        )
     if not out:
         _refuse(_("The file is empty."))
     return mapping, ignored, out
 
 
 # --- typing one cell -----------------------------------------------------------------------
+
 
 class _Bad(Exception):
     pass
@@ -391,8 +440,12 @@ def convert(f: Field, raw, lookup: _Lookup | None = None):
         raise _Bad(_("Enter yes or no."))
     if k in ("date", "datetime"):
         if isinstance(raw, str):
-            raise _Bad(_("The date is typed as text (%(value)s). Enter it as an Excel date, e.g. 2026-12-03.",
-                         value=raw.strip()))
+            raise _Bad(
+                _(
+                    "The date is typed as text (%(value)s). Enter it as an Excel date, e.g. 2026-12-03.",
+                    value=raw.strip(),
+                )
+            )
         if isinstance(raw, dt.datetime):
             if raw.tzinfo is not None:
                 raw = raw.astimezone(clock._tz).replace(tzinfo=None)
@@ -451,12 +504,17 @@ def _shown(value) -> str:
 
 def _same(a, b) -> bool:
     if isinstance(a, list) or isinstance(b, list):
+
         def key(xs):
             return sorted(getattr(x, "id", None) or getattr(x, "name", None) or str(x) for x in (xs or []))
 
         return key(a) == key(b)
-    if isinstance(a, (decimal.Decimal, int, float)) and isinstance(b, (decimal.Decimal, int, float)) \
-            and not isinstance(a, bool) and not isinstance(b, bool):
+    if (
+        isinstance(a, (decimal.Decimal, int, float))
+        and isinstance(b, (decimal.Decimal, int, float))
+        and not isinstance(a, bool)
+        and not isinstance(b, bool)
+    ):
         return decimal.Decimal(str(a)) == decimal.Decimal(str(b))
     if a in (None, "") and b in (None, ""):
         return True  # an empty cell is an empty text, whether the row holds NULL or ""
@@ -464,6 +522,7 @@ def _same(a, b) -> bool:
 
 
 # --- validating and writing ----------------------------------------------------------------
+
 
 def _find_existing(reg: Register, f_values: dict, natural_key) -> tuple[Any, str | None]:
     model = reg.model
@@ -520,8 +579,13 @@ def process(reg: Register, path: str, commit: bool = False, filename: str = "") 
                     continue
                 if values.get("id") is not None:
                     if values["id"] in seen_ids:
-                        out.errors.append(Problem(rownum, id_field(reg).label, _(
-                            "The same record is also in row %(row)s.", row=seen_ids[values["id"]])))
+                        out.errors.append(
+                            Problem(
+                                rownum,
+                                id_field(reg).label,
+                                _("The same record is also in row %(row)s.", row=seen_ids[values["id"]]),
+                            )
+                        )
                         continue
                     seen_ids[values["id"]] = rownum
                 item, err = _find_existing(reg, values, natural_key)
@@ -535,9 +599,18 @@ def process(reg: Register, path: str, commit: bool = False, filename: str = "") 
                     out.errors.append(Problem(rownum, "", _("You may read this record but not change it.")))
                     continue
                 elif values.get("version") is not None and values["version"] != item.version:
-                    out.errors.append(Problem(rownum, version_field(reg).label, _(
-                        "This record was changed after it was exported (version %(old)s, now %(new)s): "
-                        "export it again and redo this row.", old=values["version"], new=item.version)))
+                    out.errors.append(
+                        Problem(
+                            rownum,
+                            version_field(reg).label,
+                            _(
+                                "This record was changed after it was exported (version %(old)s, now %(new)s): "
+                                "export it again and redo this row.",
+                                old=values["version"],
+                                new=item.version,
+                            ),
+                        )
+                    )
                     continue
                 changes = []
                 for f in all_fields:
@@ -576,14 +649,16 @@ def process(reg: Register, path: str, commit: bool = False, filename: str = "") 
                     labels = {f.name: f.label for f in all_fields}
                     errors = e.errors or {"": str(e)}
                     for name, msg in errors.items():
-                        out.errors.append(Problem(rownum, labels.get(name, str(reg.label(name)) if name else ""),
-                                                  str(msg)))
+                        out.errors.append(
+                            Problem(rownum, labels.get(name, str(reg.label(name)) if name else ""), str(msg))
+                        )
                     continue
                 if creating:
                     items.append((rownum, item))
                     created.append(item)
-                    out.creates.append((rownum, " / ".join(_shown(values[f.name]) for f in all_fields
-                                                            if f.name in values)[:120]))
+                    out.creates.append(
+                        (rownum, " / ".join(_shown(values[f.name]) for f in all_fields if f.name in values)[:120])
+                    )
                 elif changes:
                     items.append((rownum, item))
                     out.updates.append((rownum, item.id, changes))
@@ -599,21 +674,47 @@ def process(reg: Register, path: str, commit: bool = False, filename: str = "") 
         session.flush()
         for rownum, item in items:
             if not scope.allows(reg, item, "write"):
-                out.errors.append(Problem(rownum, "", _("You cannot save a record into an organisation unit outside your scope.")))
+                out.errors.append(
+                    Problem(rownum, "", _("You cannot save a record into an organisation unit outside your scope."))
+                )
         if out.errors or not commit:
             session.rollback()
             return out
-        session.execute(sa.insert(_audit_table()).values(
-            at=clock.now(), user_id=current_user_id(), action="import", register_key=reg.key, ip=client_ip(),
-            diff=json.dumps({"file": filename, "created": [i.id for i in created],
-                             "created_count": len(out.creates), "updated_count": len(out.updates),
-                             "updated": [u[1] for u in out.updates]}, ensure_ascii=False)))
+        session.execute(
+            sa.insert(_audit_table()).values(
+                at=clock.now(),
+                user_id=current_user_id(),
+                action="import",
+                register_key=reg.key,
+                ip=client_ip(),
+                diff=json.dumps(
+                    {
+                        "file": filename,
+                        "created": [i.id for i in created],
+                        "created_count": len(out.creates),
+                        "updated_count": len(out.updates),
+                        "updated": [u[1] for u in out.updates],
+                    },
+                    ensure_ascii=False,
+                ),
+            )
+        )
         session.commit()
         out.written = True
         return out
     except (IntegrityError, StaleDataError) as e:
         session.rollback()
-        out.errors.append(Problem(0, "", _("The record conflicts with an existing one (a value that must be unique is taken) or refers to a missing record.") if isinstance(e, IntegrityError) else writes.stale_message()))
+        out.errors.append(
+            Problem(
+                0,
+                "",
+                _(
+                    "The record conflicts with an existing one (a value that must be unique is taken) or refers to a missing record."
+                )
+                if isinstance(e, IntegrityError)
+                else writes.stale_message(),
+            )
+        )
         return out
     except SQLAlchemyError:
         session.rollback()
@@ -631,6 +732,7 @@ def _audit_table():
 
 
 # --- keeping an upload between preview and confirmation -----------------------------------
+
 
 def _folder() -> Path:
     folder = Path(current_app.config["UPLOAD_FOLDER"]) / "_imports"
@@ -655,9 +757,12 @@ def stash(reg: Register, upload) -> tuple[str, str]:
     token = secrets.token_urlsafe(24)
     path = folder / f"{token}.xlsx"
     upload.save(str(path))
-    (folder / f"{token}.json").write_text(json.dumps({
-        "user_id": current_user_id(), "register": reg.key, "filename": upload.filename or "",
-        "at": time.time()}), encoding="utf-8")
+    (folder / f"{token}.json").write_text(
+        json.dumps(
+            {"user_id": current_user_id(), "register": reg.key, "filename": upload.filename or "", "at": time.time()}
+        ),
+        encoding="utf-8",
+    )
     return token, str(path)
 
 
@@ -671,8 +776,12 @@ def unstash(reg: Register, token: str) -> tuple[str, dict] | None:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if meta.get("user_id") != current_user_id() or meta.get("register") != reg.key \
-            or time.time() - meta.get("at", 0) > TOKEN_TTL or not path.exists():
+    if (
+        meta.get("user_id") != current_user_id()
+        or meta.get("register") != reg.key
+        or time.time() - meta.get("at", 0) > TOKEN_TTL
+        or not path.exists()
+    ):
         return None
     return str(path), meta
 
@@ -686,9 +795,8 @@ def discard(token: str) -> None:
             pass
 
 
-
-
 # --- the pages (routes on ScopedModelView: import_template, import_xlsx, import_confirm) ----
+
 
 def template_response(reg: Register):
     from flask import Response, stream_with_context
@@ -708,16 +816,26 @@ def template_response(reg: Register):
         finally:
             os.unlink(path)
 
-    return Response(stream_with_context(generate()), mimetype=XLSX_MIMETYPE, headers={
-        "Content-Disposition": content_disposition(f"{stem}.xlsx"), "Cache-Control": "no-store"})
+    return Response(
+        stream_with_context(generate()),
+        mimetype=XLSX_MIMETYPE,
+        headers={"Content-Disposition": content_disposition(f"{stem}.xlsx"), "Cache-Control": "no-store"},
+    )
 
 
 def _render(view, **kw):
     reg = view.register
     return view.render_template(
-        "jiedao/import.html", title=_("Import %(register)s", register=reg.name), register=reg,
-        list_url=view._jiedao_url("list"), upload_url=view._jiedao_url("import_xlsx"),
-        template_url=view._jiedao_url("import_template"), fields=fields(reg), max_rows=max_rows(), **kw)
+        "jiedao/import.html",
+        title=_("Import %(register)s", register=reg.name),
+        register=reg,
+        list_url=view._jiedao_url("list"),
+        upload_url=view._jiedao_url("import_xlsx"),
+        template_url=view._jiedao_url("import_template"),
+        fields=fields(reg),
+        max_rows=max_rows(),
+        **kw,
+    )
 
 
 def upload_page(view):
@@ -738,8 +856,13 @@ def upload_page(view):
     if outcome.errors or not (outcome.creates or outcome.updates):
         discard(token)
         token = None
-    return _render(view, outcome=outcome, token=token, filename=upload.filename,
-                   confirm_url=view._jiedao_url("import_confirm", token=token) if token else None)
+    return _render(
+        view,
+        outcome=outcome,
+        token=token,
+        filename=upload.filename,
+        confirm_url=view._jiedao_url("import_confirm", token=token) if token else None,
+    )
 
 
 def confirm_page(view, token: str):
@@ -757,8 +880,13 @@ def confirm_page(view, token: str):
         return _render(view, refused=str(e))
     discard(token)
     if not outcome.written:
-        return _render(view, outcome=outcome, filename=meta.get("filename"),
-                       refused=_("Nothing was imported."))
-    flash(_("Imported: %(created)s created, %(updated)s updated.", created=len(outcome.creates),
-            updated=len(outcome.updates)), "success")
+        return _render(view, outcome=outcome, filename=meta.get("filename"), refused=_("Nothing was imported."))
+    flash(
+        _(
+            "Imported: %(created)s created, %(updated)s updated.",
+            created=len(outcome.creates),
+            updated=len(outcome.updates),
+        ),
+        "success",
+    )
     return redirect(view._jiedao_url("list"))

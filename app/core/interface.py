@@ -5,6 +5,7 @@ delete, actions, API), related-field choices (get_related_interface builds
 another ScopedInterface) and group-by charts — goes through _apply_inner_all
 or _get_base_query, so the scope filter is added here and nowhere else.
 """
+
 from __future__ import annotations
 
 import enum
@@ -30,13 +31,22 @@ class ScopedInterface(SQLAInterface):
     #: (app.core.paging); None for the REST API, which keeps FAB's exact count
     paged_view: str | None = None
 
-    def query(self, filters=None, order_column="", order_direction="", page=None, page_size=None,
-              select_columns=None, outer_default_load=False):
+    def query(
+        self,
+        filters=None,
+        order_column="",
+        order_direction="",
+        page=None,
+        page_size=None,
+        select_columns=None,
+        outer_default_load=False,
+    ):
         order_column = self.visible_order(order_column)
         if self.paged_view and not select_columns and has_request_context():
             return paging.query(self, self.paged_view, filters, order_column, order_direction, page, page_size)
-        return super().query(filters, order_column, order_direction, page, page_size, select_columns,
-                             outer_default_load)
+        return super().query(
+            filters, order_column, order_direction, page, page_size, select_columns, outer_default_load
+        )
 
     def relation_sort_column(self, column: str) -> str:
         """A many-to-one column sorts by its related row's name (`org_unit` → `org_unit.name`)."""
@@ -51,8 +61,9 @@ class ScopedInterface(SQLAInterface):
         return "id" if pii.hidden_path(self.obj, order_column) else order_column
 
     def apply_order_by(self, query, order_column, order_direction, *args, **kwargs):
-        return super().apply_order_by(query, self.relation_sort_column(self.visible_order(order_column)),
-                                      order_direction, *args, **kwargs)
+        return super().apply_order_by(
+            query, self.relation_sort_column(self.visible_order(order_column)), order_direction, *args, **kwargs
+        )
 
     def _apply_inner_all(self, query, filters=None, *args, **kwargs):
         _drop_masked_filters(self.obj, filters)
@@ -135,8 +146,11 @@ def _drop_masked_filters(model, filters) -> None:
     (the pages never offer one, the API refuses it with a 400 before it gets here)."""
     if filters is None:
         return
-    pairs = [(f, v) for f, v in zip(filters.filters, filters.values)
-             if not pii.hidden_path(model, getattr(f, "column_name", "") or "")]
+    pairs = [
+        (f, v)
+        for f, v in zip(filters.filters, filters.values)
+        if not pii.hidden_path(model, getattr(f, "column_name", "") or "")
+    ]
     if len(pairs) < len(filters.filters):
         filters.filters[:] = [f for f, _ in pairs]
         filters.values[:] = [v for _, v in pairs]

@@ -1,4 +1,5 @@
 """Common fields of every register (domain §2.2)."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -27,9 +28,7 @@ class Tracked:
 
     @declared_attr
     def updated_by_id(cls):
-        return sa.Column(
-            sa.Integer, sa.ForeignKey("ab_user.id"), default=current_user_id, onupdate=current_user_id
-        )
+        return sa.Column(sa.Integer, sa.ForeignKey("ab_user.id"), default=current_user_id, onupdate=current_user_id)
 
     @declared_attr
     def created_by(cls):
@@ -66,6 +65,11 @@ def link_table(name: str, **columns: str) -> sa.Table:
     unit_id="unit.id"). Links go when either side's row is removed from the database."""
     from app.extensions import db
 
-    return sa.Table(name, db.Model.metadata, *(
-        sa.Column(col, sa.Integer, sa.ForeignKey(target, ondelete="CASCADE"), primary_key=True)
-        for col, target in columns.items()))
+    return sa.Table(
+        name,
+        db.Model.metadata,
+        *(
+            sa.Column(col, sa.Integer, sa.ForeignKey(target, ondelete="CASCADE"), primary_key=True)
+            for col, target in columns.items()
+        ),
+    )

@@ -1,4 +1,5 @@
 """Small helpers shared by the custom pages (boards, summaries, reports)."""
+
 from __future__ import annotations
 
 from flask import request

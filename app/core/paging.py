@@ -19,6 +19,7 @@ both grow with the table. ``ScopedInterface.query`` (list pages only) comes here
 Query count per page is fixed: the page, the capped count and one IN query per related
 column shown (selectinload), whatever the page size.
 """
+
 from __future__ import annotations
 
 import base64
@@ -89,8 +90,15 @@ def decode(token: str):
         d, page, size, oc, od, fh, value, pk = json.loads(raw)
         if d not in ("a", "b") or not isinstance(pk, int):
             return None
-        return {"dir": d, "page": int(page), "page_size": int(size), "order": (oc, od), "filters": fh,
-                "value": value, "id": pk}
+        return {
+            "dir": d,
+            "page": int(page),
+            "page_size": int(size),
+            "order": (oc, od),
+            "filters": fh,
+            "value": value,
+            "id": pk,
+        }
     except (ValueError, TypeError, json.JSONDecodeError):
         return None
 
@@ -104,8 +112,11 @@ def keyed_column(model, order_column: str):
         return None
     if column.primary_key:
         return column
-    if column.nullable or isinstance(column.type, sa.Enum) or not isinstance(
-            column.type, (sa.DateTime, sa.Date, sa.Integer, sa.String)):
+    if (
+        column.nullable
+        or isinstance(column.type, sa.Enum)
+        or not isinstance(column.type, (sa.DateTime, sa.Date, sa.Integer, sa.String))
+    ):
         return None
     return column
 
@@ -133,8 +144,13 @@ def query(datamodel, view_name: str, filters, order_column: str, order_direction
     token = request.args.get(CURSOR_ARG + view_name)
     if token and key_col is not None:
         c = decode(token)
-        if c and c["page"] == page and c["page_size"] == page_size and tuple(c["order"]) == order \
-                and c["filters"] == _filters_hash():
+        if (
+            c
+            and c["page"] == page
+            and c["page_size"] == page_size
+            and tuple(c["order"]) == order
+            and c["filters"] == _filters_hash()
+        ):
             try:
                 cursor = (c["dir"], _load(key_col, c["value"]), c["id"])
             except (ValueError, TypeError):
@@ -157,16 +173,23 @@ def query(datamodel, view_name: str, filters, order_column: str, order_direction
     elif page > 0 or key_col is None:
         # deep page by number, or an order no keyset can walk (a related column, NULLs): the sort
         # and OFFSET run over narrow (key, id) rows; then the page's full rows are read by id
-        ids = [r[0] for r in datamodel._apply_inner_all(session.query(model.id), filters, order_column, order[1],
-                                                         page, page_size, aliases_mapping={})]
+        ids = [
+            r[0]
+            for r in datamodel._apply_inner_all(
+                session.query(model.id), filters, order_column, order[1], page, page_size, aliases_mapping={}
+            )
+        ]
         found = {r.id: r for r in _eager(datamodel, session.query(model).filter(model.id.in_(ids)))} if ids else {}
         rows = [found[i] for i in ids if i in found]
     else:
         q = datamodel.apply_all(session.query(model), filters, order_column, order[1], 0, page_size)
         rows = q.all()
 
-    capped = datamodel._apply_inner_all(session.query(sa.literal(1)).select_from(model), filters,
-                                        aliases_mapping={}).limit(COUNT_CAP + 1).subquery()
+    capped = (
+        datamodel._apply_inner_all(session.query(sa.literal(1)).select_from(model), filters, aliases_mapping={})
+        .limit(COUNT_CAP + 1)
+        .subquery()
+    )
     n = session.query(sa.func.count()).select_from(capped).scalar()
     offset = page * page_size
     if n <= COUNT_CAP:
@@ -182,7 +205,12 @@ def query(datamodel, view_name: str, filters, order_column: str, order_direction
             first = (getattr(rows[0], key_col.key), rows[0].id)
             last = (getattr(rows[-1], key_col.key), rows[-1].id)
         g.setdefault("jiedao_pages", {})[view_name] = {
-            "page": page, "page_size": page_size, "order": order, "first": first, "last": last}
+            "page": page,
+            "page_size": page_size,
+            "order": order,
+            "first": first,
+            "last": last,
+        }
     return count, rows
 
 

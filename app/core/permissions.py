@@ -10,6 +10,7 @@ entry overrides its group's entry for that role.
 FAB permissions are derived from this table (code-defined roles, checked in
 memory); the data scope is applied by app.core.scope from the same cells.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -22,9 +23,18 @@ SCOPES = ("a", "m", "c", "g", "o")
 
 # group → module whose heads get W on it (`*` cells of §9.2)
 GROUP_MODULE = {
-    "G3": "dangjian", "G4": "dangjian", "G5": "dangjian", "G6": "xietiao",
-    "G7": "zhili", "G8": "zhili", "G9": "zhili", "G10": "zhili",
-    "G11": "zhifa", "G12": "jingji", "G13": "fuwu", "G14": "fuwu",
+    "G3": "dangjian",
+    "G4": "dangjian",
+    "G5": "dangjian",
+    "G6": "xietiao",
+    "G7": "zhili",
+    "G8": "zhili",
+    "G9": "zhili",
+    "G10": "zhili",
+    "G11": "zhifa",
+    "G12": "jingji",
+    "G13": "fuwu",
+    "G14": "fuwu",
 }
 GROUPS = ("G1", "G2", *GROUP_MODULE, "G15", "AUDIT", "FILES")
 
@@ -51,48 +61,164 @@ def _module_head_row(module: str) -> dict[str, str]:
 #: key → (FAB role name, fixed module or None, cells). The single source of truth.
 ROLES: dict[str, tuple[str, str | None, dict[str, str]]] = {
     #                    G1     G2         G3     G4     G5     G6     G7        G8     G9     G10    G11       G12    G13    G14    G15
-    "admin": ("系统管理员", None, _row(
-        "W·a", "W·a", "W·a", "W·a", "W·a", "W·a", "W·a", "W·a", "W·a", "W·a", "W·a", "W·a", "W·a", "W·a", "R·a",
-        AUDIT="R·a", FILES="W·a")),
-    "street_leader": ("街道领导", None, _row(
-        "R·a", "WA·a", "RA·a", "R·a", "R·a", "RA·a", "RA·a", "R·a", "R·a", "RA·a", "RA·a", "R·a", "R·a", "R·a", "R·a")),
-    "dcb": ("综合督考办", "xietiao", _row(
-        "R·a", "R·a W·m", "R·a", "R·a", "R·a", "WA·a", "R·a", "R·a", "R·a", "R·a", "R·a", "R·a", "R·a", "R·a", "W·a")),
-    "djb": ("党建办", "dangjian", _row(
-        "R·a", "W·m", "WA·a", "W·a", "W·a", "-", "-", "-", "-", "-", "-", "-", "-", "-", "R·m")),
-    "command_center": ("指挥中心", "zhili", _row(
-        "R·a", "W·m", "-", "-", "-", "-", "WA·a", "R·a", "R·a", "WA·a", "R·a", "-", "-", "-", "R·m")),
-    "community_secretary": ("社区书记", None, _row(
-        "R·c", "W·c", "WA·c", "W·c", "R·c", "R·o", "R·c W·o", "R·c", "WA·c", "R·c", "R·c", "R·c", "WA·c", "-", "R·c",
-        tuesday_theme="W·c")),
-    "community_staff": ("社区工作人员", None, _row(
-        "R·c", "W·c", "R·c", "W·c", "R·c", "-", "R·c", "W·c", "W·c", "W·c", "R·c", "R·c", "W·c", "-", "R·c",
-        tuesday_theme="W·c")),
-    "grid_head": ("网格长", None, _row(
-        "R·g", "W·g", "-", "R·g", "R·g", "-", "WA·g", "W·g", "WA·g", "W·g", "R·g", "R·g", "R·g", "-", "R·g")),
-    "grid_worker": ("网格员", None, _row(
-        "R·g", "R·g", "-", "R·g", "R·g", "-", "W·g", "W·g", "W·g", "W·g", "R·g", "-", "R·g", "-", "R·o")),
-    "team_leader": ("志愿者团长", None, _row(
-        "R·o", "W·o", "-", "-", "WA·o", "-", "-", "-", "-", "-", "-", "R·o", "-", "-", "R·o")),
-    "volunteer": ("志愿者", None, _row(
-        "-", "-", "-", "-", "R·o", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-",
-        service_list_item="W·o")),
-    "errand_runner": ("格格代办员", "fuwu", _row(
-        "R·c", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "RA·c W·o", "-", "R·o",
-        service_matter="R·a")),
-    "window_staff": ("窗口工作人员", "fuwu", _row(
-        "R·a", "W·m", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "R·a", "WA·a", "R·o")),
-    "stationed_unit": ("派驻单位", "zhifa", _row(
-        "R·o", "R·o", "-", "-", "-", "-", "-", "-", "-", "-", "R·a W·o", "-", "-", "-", "R·o")),
-    "safety_third_party": ("安全生产第三方", "jingji", _row(
-        "R·o", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-",
-        safety_inspection="W·o")),
-    "auditor": ("只读审计", None, _row(
-        *(["R·a"] * 15), AUDIT="R·a", FILES="R·a")),
+    "admin": (
+        "系统管理员",
+        None,
+        _row(
+            "W·a",
+            "W·a",
+            "W·a",
+            "W·a",
+            "W·a",
+            "W·a",
+            "W·a",
+            "W·a",
+            "W·a",
+            "W·a",
+            "W·a",
+            "W·a",
+            "W·a",
+            "W·a",
+            "R·a",
+            AUDIT="R·a",
+            FILES="W·a",
+        ),
+    ),
+    "street_leader": (
+        "街道领导",
+        None,
+        _row(
+            "R·a",
+            "WA·a",
+            "RA·a",
+            "R·a",
+            "R·a",
+            "RA·a",
+            "RA·a",
+            "R·a",
+            "R·a",
+            "RA·a",
+            "RA·a",
+            "R·a",
+            "R·a",
+            "R·a",
+            "R·a",
+        ),
+    ),
+    "dcb": (
+        "综合督考办",
+        "xietiao",
+        _row(
+            "R·a", "R·a W·m", "R·a", "R·a", "R·a", "WA·a", "R·a", "R·a", "R·a", "R·a", "R·a", "R·a", "R·a", "R·a", "W·a"
+        ),
+    ),
+    "djb": (
+        "党建办",
+        "dangjian",
+        _row("R·a", "W·m", "WA·a", "W·a", "W·a", "-", "-", "-", "-", "-", "-", "-", "-", "-", "R·m"),
+    ),
+    "command_center": (
+        "指挥中心",
+        "zhili",
+        _row("R·a", "W·m", "-", "-", "-", "-", "WA·a", "R·a", "R·a", "WA·a", "R·a", "-", "-", "-", "R·m"),
+    ),
+    "community_secretary": (
+        "社区书记",
+        None,
+        _row(
+            "R·c",
+            "W·c",
+            "WA·c",
+            "W·c",
+            "R·c",
+            "R·o",
+            "R·c W·o",
+            "R·c",
+            "WA·c",
+            "R·c",
+            "R·c",
+            "R·c",
+            "WA·c",
+            "-",
+            "R·c",
+            tuesday_theme="W·c",
+        ),
+    ),
+    "community_staff": (
+        "社区工作人员",
+        None,
+        _row(
+            "R·c",
+            "W·c",
+            "R·c",
+            "W·c",
+            "R·c",
+            "-",
+            "R·c",
+            "W·c",
+            "W·c",
+            "W·c",
+            "R·c",
+            "R·c",
+            "W·c",
+            "-",
+            "R·c",
+            tuesday_theme="W·c",
+        ),
+    ),
+    "grid_head": (
+        "网格长",
+        None,
+        _row("R·g", "W·g", "-", "R·g", "R·g", "-", "WA·g", "W·g", "WA·g", "W·g", "R·g", "R·g", "R·g", "-", "R·g"),
+    ),
+    "grid_worker": (
+        "网格员",
+        None,
+        _row("R·g", "R·g", "-", "R·g", "R·g", "-", "W·g", "W·g", "W·g", "W·g", "R·g", "-", "R·g", "-", "R·o"),
+    ),
+    "team_leader": (
+        "志愿者团长",
+        None,
+        _row("R·o", "W·o", "-", "-", "WA·o", "-", "-", "-", "-", "-", "-", "R·o", "-", "-", "R·o"),
+    ),
+    "volunteer": (
+        "志愿者",
+        None,
+        _row("-", "-", "-", "-", "R·o", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", service_list_item="W·o"),
+    ),
+    "errand_runner": (
+        "格格代办员",
+        "fuwu",
+        _row(
+            "R·c", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "RA·c W·o", "-", "R·o", service_matter="R·a"
+        ),
+    ),
+    "window_staff": (
+        "窗口工作人员",
+        "fuwu",
+        _row("R·a", "W·m", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "R·a", "WA·a", "R·o"),
+    ),
+    "stationed_unit": (
+        "派驻单位",
+        "zhifa",
+        _row("R·o", "R·o", "-", "-", "-", "-", "-", "-", "-", "-", "R·a W·o", "-", "-", "-", "R·o"),
+    ),
+    "safety_third_party": (
+        "安全生产第三方",
+        "jingji",
+        _row("R·o", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", safety_inspection="W·o"),
+    ),
+    "auditor": ("只读审计", None, _row(*(["R·a"] * 15), AUDIT="R·a", FILES="R·a")),
 }
 # 模块负责人: one role per module (the module decides which `*` groups are writable)
-_MODULE_ZH = {"dangjian": "大党建", "xietiao": "大协调", "zhili": "大治理",
-              "zhifa": "大执法", "jingji": "大经济", "fuwu": "大服务"}
+_MODULE_ZH = {
+    "dangjian": "大党建",
+    "xietiao": "大协调",
+    "zhili": "大治理",
+    "zhifa": "大执法",
+    "jingji": "大经济",
+    "fuwu": "大服务",
+}
 for _m, _zh in _MODULE_ZH.items():
     ROLES[f"module_head_{_m}"] = (f"模块负责人（{_zh}）", _m, _module_head_row(_m))
 

@@ -5,6 +5,7 @@ Masking follows the value wherever it goes: a related row nested in another regi
 is masked by its own register's rules (value_at), the audit log's field diffs by the audited
 register's (kind AUDIT_DIFF), and a column the user sees masked cannot be sorted or filtered
 by (hidden, hidden_path): the order of the rows or a "starts with" would tell the value."""
+
 from __future__ import annotations
 
 import json
@@ -123,8 +124,13 @@ def hidden(reg: Register, column: str) -> bool:
     if kind is None or scope.principal() is None:
         return False
     if kind == AUDIT_DIFF:  # diffs of every register: clear only to whom every register is clear
-        return any(hidden(other, c) for other in registry.all_registers()
-                   if other is not reg for c, k in other.pii.items() if k != AUDIT_DIFF)
+        return any(
+            hidden(other, c)
+            for other in registry.all_registers()
+            if other is not reg
+            for c, k in other.pii.items()
+            if k != AUDIT_DIFF
+        )
     return not sees_clear(reg) or per_row(reg)
 
 

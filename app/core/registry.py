@@ -3,6 +3,7 @@
 A register is one model + one `Register(...)` line; the ModelView, the REST API,
 the menu entry, the export, the permission rows and the docs are derived here.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -16,8 +17,16 @@ MODULES = ("common", "dangjian", "xietiao", "zhili", "zhifa", "jingji", "fuwu")
 
 # Fields every register has (domain §2.2): labelled once, as fld_common__<name>.
 COMMON_FIELDS = (
-    "id", "org_unit", "created_by", "created_at", "updated_by", "updated_at",
-    "version", "is_deleted", "attachments", "remarks",
+    "id",
+    "org_unit",
+    "created_by",
+    "created_at",
+    "updated_by",
+    "updated_at",
+    "version",
+    "is_deleted",
+    "attachments",
+    "remarks",
 )
 SYSTEM_FIELDS = ("id", "created_by", "created_at", "updated_by", "updated_at", "version", "is_deleted")
 
@@ -25,11 +34,20 @@ SYSTEM_FIELDS = ("id", "created_by", "created_at", "updated_by", "updated_at", "
 # views.py (register_views(appbuilder) for custom pages), cli.py (register_cli(app)) and
 # seed.py (seed_demo(fake, rnd)).
 PACKAGES = (
-    "app.org", "app.common",
-    "app.modules.dangjian", "app.modules.xietiao", "app.modules.zhili",
-    "app.modules.zhifa", "app.modules.jingji", "app.modules.fuwu",
-    "app.escalation", "app.calendar", "app.dashboards",
-    "app.jobs", "app.maintenance", "app.recycle",
+    "app.org",
+    "app.common",
+    "app.modules.dangjian",
+    "app.modules.xietiao",
+    "app.modules.zhili",
+    "app.modules.zhifa",
+    "app.modules.jingji",
+    "app.modules.fuwu",
+    "app.escalation",
+    "app.calendar",
+    "app.dashboards",
+    "app.jobs",
+    "app.maintenance",
+    "app.recycle",
 )
 
 

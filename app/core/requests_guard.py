@@ -1,4 +1,5 @@
 """Request arguments FAB itself would choke on, answered 400 before they reach it."""
+
 from __future__ import annotations
 
 import prison

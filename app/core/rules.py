@@ -3,6 +3,7 @@
 A rule is a plain function ``rule(item) -> list[str] | None`` in a module's
 rules.py; views, the API, imports and the CLI all run it through writes.save().
 """
+
 from __future__ import annotations
 
 

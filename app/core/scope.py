@@ -5,6 +5,7 @@ every surface — lists, show/edit/delete by id, actions, exports, the REST API,
 related-field drop-downs, charts, calendars, counts — queries through
 ``ScopedInterface`` (app.core.interface), which applies it. Nothing else filters.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -137,10 +138,12 @@ def reads_unit(reg: registry.Register, p: Principal | None, org_unit_id: int) ->
     if p is None or p.is_admin:
         return p is not None
     scopes = p.cell(reg).read
-    return ("a" in scopes
-            or ("m" in scopes and not reg.module_column and reg.module in p.modules)
-            or ("c" in scopes and org_unit_id in p.community_ids)
-            or ("g" in scopes and org_unit_id in p.grid_ids))
+    return (
+        "a" in scopes
+        or ("m" in scopes and not reg.module_column and reg.module in p.modules)
+        or ("c" in scopes and org_unit_id in p.community_ids)
+        or ("g" in scopes and org_unit_id in p.grid_ids)
+    )
 
 
 def restrict(query, model, need: str = "read"):

@@ -13,6 +13,7 @@ word falls back to the LIKE scan, which the list page bounds (page LIMIT, capped
 The migration (perf_0001) builds the tables, triggers and indexes with ``ddl()`` below;
 ``is_search_object`` tells Alembic's comparison to leave them alone (they are not models).
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -37,8 +38,10 @@ def is_search_object(name: str | None, type_: str) -> bool:
     if not name:
         return False
     if type_ == "table":
-        return FTS_SUFFIX in name and (name.endswith(FTS_SUFFIX) or name.rsplit(FTS_SUFFIX, 1)[1] in (
-            "_data", "_idx", "_docsize", "_config", "_content"))
+        return FTS_SUFFIX in name and (
+            name.endswith(FTS_SUFFIX)
+            or name.rsplit(FTS_SUFFIX, 1)[1] in ("_data", "_idx", "_docsize", "_config", "_content")
+        )
     if type_ == "index":
         return name.endswith(TRGM_SUFFIX)
     return False
@@ -57,8 +60,7 @@ def ddl(dialect: str, table: str, columns: tuple[str, ...]) -> tuple[list[str], 
         new = ", ".join(f"new.{c}" for c in columns)
         old = ", ".join(f"old.{c}" for c in columns)
         up = [
-            f"CREATE VIRTUAL TABLE {fts} USING fts5({cols}, content='{table}', content_rowid='id', "
-            f"tokenize='trigram')",
+            f"CREATE VIRTUAL TABLE {fts} USING fts5({cols}, content='{table}', content_rowid='id', tokenize='trigram')",
             f"INSERT INTO {fts}(rowid, {cols}) SELECT id, {cols} FROM {table}",
             f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN "
             f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new}); END",
@@ -87,7 +89,8 @@ def contains(model, column: str, word: str):
     if dialect == "sqlite" and len(word) >= MIN_CHARS:
         fts = sa.table(fts_table(model.__tablename__), sa.column("rowid"))
         match = sa.text(f"{fts_table(model.__tablename__)} MATCH :q").bindparams(
-            q=f"{{{column}}} : {_fts_phrase(word)}")
+            q=f"{{{column}}} : {_fts_phrase(word)}"
+        )
         return model.id.in_(sa.select(fts.c.rowid).where(match))
     from .filtering import ilike
 
@@ -111,8 +114,9 @@ def converter_for(columns: tuple[str, ...]):
         def convert(self, col_name):
             filters = super().convert(col_name)
             if col_name in indexed and filters:
-                filters = [IndexedContains(col_name, self.datamodel) if type(f) is FilterContains else f
-                           for f in filters]
+                filters = [
+                    IndexedContains(col_name, self.datamodel) if type(f) is FilterContains else f for f in filters
+                ]
             return filters
 
     return Converter

@@ -1,4 +1,5 @@
 """FAB security manager: our AppUser model, login auditing."""
+
 from __future__ import annotations
 
 from flask import g, has_request_context

@@ -8,6 +8,7 @@
 - A personal-data column is masked at every depth, by the register of the row holding it
   (app.core.pii), in every schema the API dumps: list, show, and the answers of POST/PUT/steps.
 """
+
 from __future__ import annotations
 
 from functools import cache
@@ -36,6 +37,7 @@ def related_columns(model, declared) -> list[str]:
 @cache
 def _masking(field_class: type) -> type:
     """A subclass of a marshmallow field class that masks the value on dump (load unchanged)."""
+
     def _serialize(self, value, attr, obj, **kwargs):
         reg, column = self.jiedao_pii
         if obj is not None:
@@ -76,10 +78,14 @@ class RelatedRowConverter(Model2SchemaConverter):
         """One schema class per related model and declared columns (the OpenAPI spec names it once)."""
         key = (related.obj, declared)
         if key not in _RELATED_SCHEMAS:
-            extra = {c: self._column2field(related, TreeNode(c), nested=False)
-                     for c in declared if not related.is_relation(c)}
+            extra = {
+                c: self._column2field(related, TreeNode(c), nested=False)
+                for c in declared
+                if not related.is_relation(c)
+            }
             name = "_".join((f"{related.obj.__name__}Related", *declared))
             _RELATED_SCHEMAS[key] = Schema.from_dict(
                 {"id": fields.Integer(dump_only=True), NAME: fields.Function(_display, dump_only=True), **extra},
-                name=name)
+                name=name,
+            )
         return _RELATED_SCHEMAS[key]

@@ -8,6 +8,7 @@ Writing uses xlsxwriter's constant_memory mode into a temporary file (memory sta
 however many rows), and the response is a generator: the status line and headers go out
 at once, the file follows when written (figures in docs/sheets.md, script bench/export_200k.py).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,8 +33,14 @@ from .enums import EnumSet
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KINDS = ("text", "int", "number", "money", "date", "datetime", "time", "bool")
 _WIDTH = {"int": 10, "number": 12, "money": 14, "date": 12, "datetime": 17, "time": 8, "bool": 8}
-_FORMAT = {"int": "0", "number": "#,##0.##", "money": '"¥"#,##0.00', "date": "yyyy-mm-dd",
-           "datetime": "yyyy-mm-dd hh:mm", "time": "hh:mm"}
+_FORMAT = {
+    "int": "0",
+    "number": "#,##0.##",
+    "money": '"¥"#,##0.00',
+    "date": "yyyy-mm-dd",
+    "datetime": "yyyy-mm-dd hh:mm",
+    "time": "hh:mm",
+}
 CHUNK = 64 * 1024
 
 
@@ -105,8 +112,11 @@ def cell_value(value, kind: str = "text"):
         if kind == "datetime" and type(value) is dt.date:
             value = dt.datetime.combine(value, dt.time())
         return value
-    if kind in ("money", "number", "int") and isinstance(value, (int, float, decimal.Decimal)) \
-            and not isinstance(value, bool):
+    if (
+        kind in ("money", "number", "int")
+        and isinstance(value, (int, float, decimal.Decimal))
+        and not isinstance(value, bool)
+    ):
         return float(value) if isinstance(value, decimal.Decimal) else value
     if isinstance(value, enum.Enum):
         return getattr(value, "label", value.name)
@@ -131,6 +141,7 @@ def _cell_writer(sheet, kind: str, fmt):
             write_number(r, i, value, fmt)
 
     if kind == "text":
+
         def text(r, i, value):
             if type(value) is str:
                 if value:
@@ -146,29 +157,41 @@ def _cell_writer(sheet, kind: str, fmt):
                         pass
                 if shown:
                     write_string(r, i, shown)
+
         return text
     if kind == "datetime":
+
         def datetime_(r, i, value):
             if type(value) is dt.datetime and value.tzinfo is None:
                 write_datetime(r, i, value, fmt)
             elif value is not None:
                 generic(r, i, value)
+
         return datetime_
     if kind in ("int", "number"):
+
         def number(r, i, value):
             if type(value) in (int, float):
                 write_number(r, i, value, fmt)
             elif value is not None:
                 generic(r, i, value)
+
         return number
     return generic
 
 
 def _write_book(path, sheet_name: str, columns: Sequence[Col], rows: Iterable) -> int:
     """Write `rows` under `columns` as one sheet into `path` (a file name or a binary stream)."""
-    book = xlsxwriter.Workbook(path, {"constant_memory": True, "remove_timezone": True,
-                                      "strings_to_formulas": False, "strings_to_urls": False,
-                                      "strings_to_numbers": False})
+    book = xlsxwriter.Workbook(
+        path,
+        {
+            "constant_memory": True,
+            "remove_timezone": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
     try:
         sheet = book.add_worksheet(sheet_name[:31] or "Sheet1")
         header_fmt = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
@@ -179,8 +202,10 @@ def _write_book(path, sheet_name: str, columns: Sequence[Col], rows: Iterable) -
             sheet.set_column(i, i, width, formats.get(col.kind))
         sheet.write_row(0, 0, headers, header_fmt)
         sheet.freeze_panes(1, 0)
-        plan = [(i, c.get or (lambda row, i=i: row[i]), _cell_writer(sheet, c.kind, formats.get(c.kind)))
-                for i, c in enumerate(columns)]
+        plan = [
+            (i, c.get or (lambda row, i=i: row[i]), _cell_writer(sheet, c.kind, formats.get(c.kind)))
+            for i, c in enumerate(columns)
+        ]
         r = 0
         for r, row in enumerate(rows, start=1):
             for i, get, write in plan:
@@ -204,8 +229,9 @@ def export_filename(stem) -> str:
     return f"{stem}_{clock.today():%Y%m%d}.xlsx"
 
 
-def xlsx_response(stem, columns: Sequence[Col], rows: Iterable | Callable[[], Iterable],
-                  sheet_name: str | None = None) -> Response:
+def xlsx_response(
+    stem, columns: Sequence[Col], rows: Iterable | Callable[[], Iterable], sheet_name: str | None = None
+) -> Response:
     """Rows + column specs → a streamed xlsx download named `<stem>_<date>.xlsx`.
 
     `rows` may be a callable returning the iterable: it then runs inside the response
@@ -224,9 +250,15 @@ def xlsx_response(stem, columns: Sequence[Col], rows: Iterable | Callable[[], It
         finally:
             os.unlink(path)
 
-    return Response(stream_with_context(generate()), mimetype=XLSX_MIMETYPE, headers={
-        "Content-Disposition": content_disposition(name), "Cache-Control": "no-store",
-        "X-Content-Type-Options": "nosniff"})
+    return Response(
+        stream_with_context(generate()),
+        mimetype=XLSX_MIMETYPE,
+        headers={
+            "Content-Disposition": content_disposition(name),
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 def _attr(reg, item, column: str, clear: bool | None):
@@ -248,8 +280,7 @@ def register_columns(view, columns: Sequence[str]) -> list[Col]:
         width = None
         if kind == "text":
             width = max(_text_width(model, col), _header_width(str(reg.label(col))))
-        out.append(Col(reg.label(col), kind, width,
-                       get=lambda item, col=col: _attr(reg, item, col, clear)))
+        out.append(Col(reg.label(col), kind, width, get=lambda item, col=col: _attr(reg, item, col, clear)))
     return out
 
 
@@ -319,7 +350,7 @@ class _RelatedLabels:
 
         missing = sorted({k for k in keys if k is not None and k not in self.labels})
         for start in range(0, len(missing), self.BATCH):
-            chunk = missing[start:start + self.BATCH]
+            chunk = missing[start : start + self.BATCH]
             for obj in db.session.query(self.model).filter(self.model.id.in_(chunk)):
                 self.labels[obj.id] = str(obj)
             for k in chunk:
@@ -366,14 +397,16 @@ def register_export(view):
     if plain is not None:
         # SQL rows, not ORM objects: scope, filters and order as the page, related labels by id
         selected, specs = plain
-        query = datamodel._apply_inner_all(query, filters, order_column, order_direction, page=page,
-                                           page_size=page_size, aliases_mapping={})
+        query = datamodel._apply_inner_all(
+            query, filters, order_column, order_direction, page=page, page_size=page_size, aliases_mapping={}
+        )
         statement = query.with_entities(*selected).statement.execution_options(yield_per=2000)
 
         def rows():
             from app.extensions import db
 
             return _batched(db.session.execute(statement), specs)
+
         return reg.name, specs, rows
     query = datamodel.apply_all(query, filters, order_column, order_direction, page=page, page_size=page_size)
     specs = register_columns(view, columns)
@@ -384,6 +417,7 @@ def register_export(view):
         from app.extensions import db
 
         return db.session.execute(statement).scalars()
+
     return reg.name, specs, orm_rows
 
 

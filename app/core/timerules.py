@@ -5,6 +5,7 @@ due soon or overdue (Due). The escalation list, the sweep and the calendar read
 them through collect(), which keeps only rows inside the viewer's data scope —
 adding a register never touches the engine.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -71,13 +72,18 @@ def collect(now: dt.datetime, registers=None) -> list[tuple[registry.Register, D
         cond = scope.clause(reg, scope.principal(), "read")
         if cond is not None:
             ids = {d.row_id for d in dues if d.row_id is not None}
-            visible = set(db.session.execute(
-                sa.select(reg.model.id).where(reg.model.id.in_(ids), cond)).scalars()) if ids else set()
+            visible = (
+                set(db.session.execute(sa.select(reg.model.id).where(reg.model.id.in_(ids), cond)).scalars())
+                if ids
+                else set()
+            )
             # a missing row is seen by readers of its org unit, or (none given) of the whole register
             p = scope.principal()
             dues = [d for d in dues if d.row_id in visible] + [
-                d for d in dues if d.row_id is None and d.org_unit_id is not None
-                and scope.reads_unit(reg, p, d.org_unit_id)]
+                d
+                for d in dues
+                if d.row_id is None and d.org_unit_id is not None and scope.reads_unit(reg, p, d.org_unit_id)
+            ]
         out.extend((reg, d) for d in dues)
     out.sort(key=lambda rd: rd[1].due_at)
     return out

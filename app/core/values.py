@@ -5,6 +5,7 @@ every surface reads the kind from there: the form and the API parse decimals wit
 parse_decimal(), writes.save() checks ID and phone numbers of every save (form, API, CLI), the
 import converts its cells with the same functions. One set of rules, one set of messages.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,6 +26,7 @@ class Invalid(ValueError):
 
 
 # --- columns ------------------------------------------------------------------------------
+
 
 def id_no_column(**kw) -> sa.Column:
     """A 居民身份证号 (18 characters, GB 11643)."""

@@ -4,6 +4,7 @@ The classes here hold what every register shares (the write path, lost-update
 protection, export); build_view()/build_api() fill in a register's columns and
 labels from its registry entry.
 """
+
 from __future__ import annotations
 
 import json
@@ -35,15 +36,27 @@ LOCK_FIELD = "lock_version"
 # Permission names are per register (class_permission_name = register key):
 # can_read, can_write, can_delete, can_approve — the actions of permissions.Cell.
 VIEW_PERMISSIONS = {
-    "list": "read", "show": "read", "download": "read", "export_xlsx": "read",
-    "import_template": "write", "import_xlsx": "write", "import_confirm": "write",
-    "add": "write", "edit": "write", "delete": "delete",
+    "list": "read",
+    "show": "read",
+    "download": "read",
+    "export_xlsx": "read",
+    "import_template": "write",
+    "import_xlsx": "write",
+    "import_confirm": "write",
+    "add": "write",
+    "edit": "write",
+    "delete": "delete",
     # each action's own right (do_<step> → write/approve) is checked inside FAB's action()
-    "action": "read", "action_post": "read",
+    "action": "read",
+    "action_post": "read",
 }
 API_PERMISSIONS = {
-    "get_list": "read", "get": "read", "info": "read",
-    "post": "write", "put": "write", "delete": "delete",
+    "get_list": "read",
+    "get": "read",
+    "info": "read",
+    "post": "write",
+    "put": "write",
+    "delete": "delete",
     "transition": "read",  # the step's own right (write/approve) is checked inside
 }
 
@@ -76,8 +89,12 @@ class ScopedModelView(ModelView):
         # FAB's, offering only the columns with filters (not those the user sees masked)
         widgets = widgets or {}
         widgets["search"] = self.search_widget(
-            route_base=self.route_base, form=form, exclude_cols=exclude_cols or [], filters=self._filters,
-            include_cols=pii.searchable(self.datamodel.obj, self.search_columns))
+            route_base=self.route_base,
+            form=form,
+            exclude_cols=exclude_cols or [],
+            filters=self._filters,
+            include_cols=pii.searchable(self.datamodel.obj, self.search_columns),
+        )
         return widgets
 
     # --- the write path: errors stay in the form, with the user's input ---
@@ -192,14 +209,22 @@ class ScopedModelView(ModelView):
         # the show page offers only the steps possible in the row's current state (FAB's own
         # method would fall back to every action when none is left)
         if actions is None:
-            actions = {name: a for name, a in self.actions.items()
-                       if (t := workflow.find(self.register, name)) is None or getattr(item, t.field) in t.source}
+            actions = {
+                name: a
+                for name, a in self.actions.items()
+                if (t := workflow.find(self.register, name)) is None or getattr(item, t.field) in t.source
+            }
         widgets = widgets or {}
         widgets["show"] = self.show_widget(
-            pk=pk, label_columns=self.label_columns, include_columns=self.show_columns,
+            pk=pk,
+            label_columns=self.label_columns,
+            include_columns=self.show_columns,
             value_columns=self.datamodel.get_values_item(item, self.show_columns),
-            formatters_columns=self.formatters_columns, actions=actions,
-            fieldsets=show_fieldsets or self.show_fieldsets, modelview_name=self.__class__.__name__)
+            formatters_columns=self.formatters_columns,
+            actions=actions,
+            fieldsets=show_fieldsets or self.show_fieldsets,
+            modelview_name=self.__class__.__name__,
+        )
         return widgets
 
     @expose("/download/<string:filename>")
@@ -225,8 +250,11 @@ class ScopedModelView(ModelView):
         return url_for(f"{self.endpoint}.{method}", **kw)
 
     def can_import(self) -> bool:
-        return self.register.writable and bool(self.add_columns) and \
-            self.appbuilder.sm.has_access("can_write", self.class_permission_name)
+        return (
+            self.register.writable
+            and bool(self.add_columns)
+            and self.appbuilder.sm.has_access("can_write", self.class_permission_name)
+        )
 
     @expose("/import_template/")
     @has_access
@@ -263,7 +291,7 @@ def _prefill(form) -> None:
     form-data parsing, so relations take ids and enums keys; nothing is saved until submitted."""
     from werkzeug.datastructures import MultiDict
 
-    data = MultiDict([(k[len(PREFILL):], v) for k, v in request.args.items(multi=True) if k.startswith(PREFILL)])
+    data = MultiDict([(k[len(PREFILL) :], v) for k, v in request.args.items(multi=True) if k.startswith(PREFILL)])
     for name in set(data.keys()):
         if name in form and name not in (LOCK_FIELD, "csrf_token"):
             form[name].process(data)
@@ -311,9 +339,13 @@ def _load(schema, data, **kw):
     # marshmallow-sqlalchemy's Related field makes a NEW object for an id that does not exist:
     # an id of no row is the client's mistake, not a row to create
     relations = sa.inspect(type(item)).relationships
-    missing = {key: [_("No record with this id.")] for key in data
-               if key in relations and relations[key].direction in (MANYTOONE, MANYTOMANY)
-               and any(sa.inspect(other).transient or sa.inspect(other).pending for other in _linked(item, key))}
+    missing = {
+        key: [_("No record with this id.")]
+        for key in data
+        if key in relations
+        and relations[key].direction in (MANYTOONE, MANYTOMANY)
+        and any(sa.inspect(other).transient or sa.inspect(other).pending for other in _linked(item, key))
+    }
     if missing:
         if db_session is not None:
             db_session.rollback()
@@ -344,9 +376,17 @@ class ScopedModelRestApi(ModelRestApi):
                     fld.allow_none = True
                 column = self.datamodel.obj.__table__.c.get(name)
                 if values.is_decimal(column):  # "30,000" taken, 1e3 refused, as in the form and the import
-                    _replace_field(schema, name, TypedDecimal(
-                        money=values.kind_of(column) == values.MONEY, required=fld.required,
-                        allow_none=fld.allow_none, validate=fld.validators, data_key=fld.data_key))
+                    _replace_field(
+                        schema,
+                        name,
+                        TypedDecimal(
+                            money=values.kind_of(column) == values.MONEY,
+                            required=fld.required,
+                            allow_none=fld.allow_none,
+                            validate=fld.validators,
+                            data_key=fld.data_key,
+                        ),
+                    )
 
     # personal data in API answers is masked by the schemas (app/core/serialise.py); clear views are audited
     def pre_get(self, data):
@@ -367,7 +407,8 @@ class ScopedModelRestApi(ModelRestApi):
             column = flt.get("col", "") if isinstance(flt, dict) else ""
             if isinstance(column, str) and pii.hidden_path(self.datamodel.obj, column):
                 raise InvalidColumnFilterFABException(
-                    _("You cannot filter by a masked column: %(column)s", column=column))
+                    _("You cannot filter by a masked column: %(column)s", column=column)
+                )
         return super()._handle_filters_args(rison_args)
 
     def _merge_update_item(self, model_item, data):
@@ -377,8 +418,10 @@ class ScopedModelRestApi(ModelRestApi):
         merged = super()._merge_update_item(model_item, data)
         for column, kind in self.register.pii.items():
             stored = getattr(model_item, column, None)
-            if column in merged and (column not in sent or (
-                    sent[column] == pii.mask(stored, kind) and not pii.sees_clear(self.register, model_item))):
+            if column in merged and (
+                column not in sent
+                or (sent[column] == pii.mask(stored, kind) and not pii.sees_clear(self.register, model_item))
+            ):
                 merged[column] = stored
         return merged
 
@@ -416,7 +459,9 @@ class ScopedModelRestApi(ModelRestApi):
         data = dict(body)
         expected = _int_or_none(data.pop("version", None))
         if expected is None:
-            return self.response_422(message={"version": [_("Send the version you read, to protect against lost updates.")]})
+            return self.response_422(
+                message={"version": [_("Send the version you read, to protect against lost updates.")]}
+            )
         try:
             # a PUT may carry only the fields it changes: merge the rest from the row
             with self.datamodel.session.no_autoflush:  # as in the form: no flush before the version check
@@ -444,13 +489,19 @@ class ScopedModelRestApi(ModelRestApi):
             return self.response_404()
         expected = _int_or_none((request.get_json(silent=True) or {}).get("version"))
         if expected is None:
-            return self.response_422(message={"version": [_("Send the version you read, to protect against lost updates.")]})
+            return self.response_422(
+                message={"version": [_("Send the version you read, to protect against lost updates.")]}
+            )
         try:
             warnings = workflow.apply(self.register, item, t, expected_version=expected)
         except writes.WriteRefused as refusal:
             return self._refused(refusal)
-        return self.response(200, result=self.show_model_schema.dump(item, many=False), version=item.version,
-                             warnings=[str(w) for w in warnings])
+        return self.response(
+            200,
+            result=self.show_model_schema.dump(item, many=False),
+            version=item.version,
+            warnings=[str(w) for w in warnings],
+        )
 
     def delete_headless(self, pk):
         item = self.datamodel.get(pk)
@@ -496,20 +547,24 @@ def _extra_form_fields(reg: Register, columns, search: bool = False) -> dict:
         elif isinstance(column.type, EnumSet):
             fields[col] = EnumSetField(reg.label(col), validators=[wtv.Optional()], enum_cls=column.type.enum_cls)
         elif isinstance(column.type, sa.Enum) and column.type.enum_class is not None:
-            fields[col] = LabeledEnumField(reg.label(col), validators=required, enum_cls=column.type.enum_class,
-                                           nullable=column.nullable or search)
+            fields[col] = LabeledEnumField(
+                reg.label(col), validators=required, enum_cls=column.type.enum_class, nullable=column.nullable or search
+            )
         elif values.is_decimal(column) and not search:
             # InputRequired: DataRequired would refuse an amount of 0
             needed = [wtv.InputRequired()] if not column.nullable and column.default is None else [wtv.Optional()]
-            fields[col] = DecimalTextField(reg.label(col), validators=needed,
-                                           money=values.kind_of(column) == values.MONEY)
+            fields[col] = DecimalTextField(
+                reg.label(col), validators=needed, money=values.kind_of(column) == values.MONEY
+            )
     return fields
 
 
 def _columns(reg: Register, datamodel):
     form = list(reg.form_columns) if reg.form_columns is not None else _default_form_columns(datamodel)
-    show = list(reg.show_columns) if reg.show_columns is not None else (
-        form + ["created_by", "created_at", "updated_by", "updated_at", "version"]
+    show = (
+        list(reg.show_columns)
+        if reg.show_columns is not None
+        else (form + ["created_by", "created_at", "updated_by", "updated_at", "version"])
     )
     if not reg.writable:
         form = []
@@ -531,20 +586,27 @@ def build_view(reg: Register) -> type[ScopedModelView]:
         "class_permission_name": reg.key,
         "route_base": f"/{reg.key}",
         "extra_args": {"register_key": reg.key},  # for templates (attachment panel)
-        "list_title": reg.name, "show_title": reg.name, "add_title": reg.name, "edit_title": reg.name,
+        "list_title": reg.name,
+        "show_title": reg.name,
+        "add_title": reg.name,
+        "edit_title": reg.name,
         "list_columns": list(reg.list_columns),
         "search_columns": list(reg.search_columns),
         "add_columns": form,
         "edit_columns": form + [LOCK_FIELD] if form else [],
         "show_columns": show,
         # a related column sorts by the related row's name (ScopedInterface.relation_sort_column)
-        "order_columns": [c for c in reg.list_columns
-                          if not datamodel.is_relation(c) or datamodel.is_relation_many_to_one(c)],
+        "order_columns": [
+            c for c in reg.list_columns if not datamodel.is_relation(c) or datamodel.is_relation_many_to_one(c)
+        ],
         "label_columns": {c: reg.label(c) for c in all_cols},
         "base_order": reg.order,
         # drop-downs in a stable order (by the related row's name): the same default on every database
-        "order_rel_fields": {c: (datamodel.relation_sort_column(c).split(".", 1)[1], "asc") for c in form
-                             if datamodel.is_relation_many_to_one(c)},
+        "order_rel_fields": {
+            c: (datamodel.relation_sort_column(c).split(".", 1)[1], "asc")
+            for c in form
+            if datamodel.is_relation_many_to_one(c)
+        },
         "add_form_query_rel_fields": org_choice,
         "edit_form_query_rel_fields": org_choice,
         "add_form_extra_fields": extra,
@@ -585,7 +647,10 @@ def build_api(reg: Register) -> type[ScopedModelRestApi]:
         "class_permission_name": reg.key,
         "resource_name": reg.key,
         "list_columns": list_cols,
-        "show_columns": ["id", *[c for c in show if not datamodel.is_relation(c) or datamodel.is_relation_many_to_one(c)]],
+        "show_columns": [
+            "id",
+            *[c for c in show if not datamodel.is_relation(c) or datamodel.is_relation_many_to_one(c)],
+        ],
         "add_columns": plain_form,
         "edit_columns": plain_form,
         "search_columns": [c for c in reg.search_columns],

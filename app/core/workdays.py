@@ -5,6 +5,7 @@ A day's status comes from the office's work_calendar register when it lists the 
 Monday–Friday. The arithmetic below takes any ``Mapping[date, bool]``: the loaded ``WorkDays`` (every
 date is a key) in the app, or a small dict of overrides in pure tests (unlisted days: weekdays work).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,8 +37,9 @@ class WorkDays(Mapping):
         from app.common.models import WorkCalendar
         from app.extensions import db
 
-        q = sa.select(WorkCalendar.day, WorkCalendar.is_working_day, WorkCalendar.name) \
-            .where(WorkCalendar.is_deleted.is_(False))
+        q = sa.select(WorkCalendar.day, WorkCalendar.is_working_day, WorkCalendar.name).where(
+            WorkCalendar.is_deleted.is_(False)
+        )
         if start is not None:
             q = q.where(WorkCalendar.day >= start - dt.timedelta(days=40))
         if end is not None:
@@ -93,6 +95,7 @@ class WorkDays(Mapping):
 
 # --- arithmetic over any Calendar ---------------------------------------------------------
 
+
 def is_working_day(day: dt.date, calendar: Calendar) -> bool:
     if day in calendar:
         return bool(calendar[day])
@@ -123,5 +126,8 @@ def next_working_day(day: dt.date, calendar: Calendar) -> dt.date:
 def working_days_of_month(month: dt.date, calendar: Calendar) -> list[dt.date]:
     first = month.replace(day=1)
     nxt = (first + dt.timedelta(days=32)).replace(day=1)
-    return [first + dt.timedelta(days=i) for i in range((nxt - first).days)
-            if is_working_day(first + dt.timedelta(days=i), calendar)]
+    return [
+        first + dt.timedelta(days=i)
+        for i in range((nxt - first).days)
+        if is_working_day(first + dt.timedelta(days=i), calendar)
+    ]

@@ -6,6 +6,7 @@ with the row's ``version``. apply() is the one place that checks the right
 (write or approve, with the matching data scope), the source state and the
 module's guard, then saves through writes.save().
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -47,8 +48,9 @@ def apply(reg: Register, item, t: Transition, expected_version: int | None = Non
     current = getattr(item, t.field)
     if current not in t.source:
         label = getattr(current, "label", current)
-        raise writes.WriteRefused(_("This step is not possible in the current state (%(state)s).", state=label),
-                                  status=409)
+        raise writes.WriteRefused(
+            _("This step is not possible in the current state (%(state)s).", state=label), status=409
+        )
     if expected_version is not None and item.version != expected_version:
         raise writes.WriteRefused(writes.stale_message(), status=409)
     try:

@@ -4,6 +4,7 @@ save(): register rules → flush → the database confirms the row is inside the
 user's write scope → commit. Stale versions, scope and constraint failures
 come back as WriteRefused with a message for the user; nothing is half-saved.
 """
+
 from __future__ import annotations
 
 import decimal
@@ -33,7 +34,9 @@ class WriteRefused(Exception):
 
 
 def stale_message() -> str:
-    return _("This record was changed by someone else after you opened it. Your changes were not saved: reload it, then apply them again.")
+    return _(
+        "This record was changed by someone else after you opened it. Your changes were not saved: reload it, then apply them again."
+    )
 
 
 def rollback() -> None:
@@ -50,12 +53,12 @@ def run_rules(reg: Register, item) -> list[str]:
     return warnings
 
 
-_INT_LIMITS = ((sa.BigInteger, 2 ** 63), (sa.SmallInteger, 2 ** 15), (sa.Integer, 2 ** 31))
+_INT_LIMITS = ((sa.BigInteger, 2**63), (sa.SmallInteger, 2**15), (sa.Integer, 2**31))
 
 
 def int_fits(column_type, value: int) -> bool:
     """Does the integer column (INTEGER is 32 bits on PostgreSQL) hold `value`?"""
-    limit = next((lim for kind, lim in _INT_LIMITS if isinstance(column_type, kind)), 2 ** 63)
+    limit = next((lim for kind, lim in _INT_LIMITS if isinstance(column_type, kind)), 2**63)
     return -limit <= value < limit
 
 
@@ -74,7 +77,11 @@ def out_of_range(item) -> dict:
         bad = False
         if isinstance(t, sa.Integer) and isinstance(value, int):
             bad = not int_fits(t, value)
-        elif isinstance(t, sa.Numeric) and not isinstance(t, sa.Float) and isinstance(value, (decimal.Decimal, int, float)):
+        elif (
+            isinstance(t, sa.Numeric)
+            and not isinstance(t, sa.Float)
+            and isinstance(value, (decimal.Decimal, int, float))
+        ):
             d = decimal.Decimal(str(value))
             if not d.is_finite():
                 bad = True
@@ -103,8 +110,9 @@ def encodable(text: str) -> bool:
     return True
 
 
-def save(reg: Register, item, expected_version: int | None = None, need: str = "write",
-         parent_checked: bool = False) -> list[str]:
+def save(
+    reg: Register, item, expected_version: int | None = None, need: str = "write", parent_checked: bool = False
+) -> list[str]:
     """Validate, scope-check and commit `item`. Returns warnings to show the user.
 
     `need` is the right whose scope the saved row must be in: "write" for forms and the API,
@@ -124,8 +132,7 @@ def save(reg: Register, item, expected_version: int | None = None, need: str = "
             raise WriteRefused(_("Some values are not valid; nothing was saved."), invalid)
         foreign = links_outside_scope(item)  # before the rules: links the user chose, not ones a rule sets
         if foreign:
-            raise WriteRefused(_("A linked record is outside your data scope; nothing was saved."), foreign,
-                               status=403)
+            raise WriteRefused(_("A linked record is outside your data scope; nothing was saved."), foreign, status=403)
         try:
             warnings = run_rules(reg, item)
         except (TypeError, ValueError, AttributeError, OverflowError, LookupError) as e:
@@ -139,7 +146,11 @@ def save(reg: Register, item, expected_version: int | None = None, need: str = "
         session.add(item)
         session.flush()
         if not parent_checked and not scope.allows(reg, item, need):
-            raise WriteRefused(_("You cannot save a record into an organisation unit outside your scope."), {"org_unit": _("Outside your scope.")}, status=403)
+            raise WriteRefused(
+                _("You cannot save a record into an organisation unit outside your scope."),
+                {"org_unit": _("Outside your scope.")},
+                status=403,
+            )
         session.commit()
         return warnings
     except RuleViolation as e:
@@ -150,7 +161,11 @@ def save(reg: Register, item, expected_version: int | None = None, need: str = "
         raise WriteRefused(stale_message(), status=409) from e
     except IntegrityError as e:
         session.rollback()
-        raise WriteRefused(_("The record conflicts with an existing one (a value that must be unique is taken) or refers to a missing record.")) from e
+        raise WriteRefused(
+            _(
+                "The record conflicts with an existing one (a value that must be unique is taken) or refers to a missing record."
+            )
+        ) from e
     except WriteRefused:
         session.rollback()
         raise
@@ -208,8 +223,13 @@ def delete(reg: Register, item, parent_checked: bool = False) -> None:
 
     found = dependents(item)
     if found:  # nothing another live row points at disappears by a mis-click
-        raise WriteRefused(_("This record cannot be deleted: %(what)s refer to it. Change or delete those first.",
-                             what=describe(found)), status=409)
+        raise WriteRefused(
+            _(
+                "This record cannot be deleted: %(what)s refer to it. Change or delete those first.",
+                what=describe(found),
+            ),
+            status=409,
+        )
     try:
         item.is_deleted = True
         item.updated_at = clock.now()

@@ -8,6 +8,7 @@ registry; a package adds its own with a ``dashboard.py`` defining
 
 (queries through scope.clause, as below). See docs/sheets.md.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -69,22 +70,36 @@ def register_counts(module: str | None = None) -> Chart:
     regs = [r for r in _module_registers(module) if _readable(r, p)]
     counts: dict[str, int] = {}
     for i in range(0, len(regs), 40):
-        chunk = regs[i:i + 40]
-        subs = [sa.select(sa.func.count()).select_from(r.model).where(*_where(r, p, module))
-                .scalar_subquery().label(f"c{j}") for j, r in enumerate(chunk)]
+        chunk = regs[i : i + 40]
+        subs = [
+            sa.select(sa.func.count())
+            .select_from(r.model)
+            .where(*_where(r, p, module))
+            .scalar_subquery()
+            .label(f"c{j}")
+            for j, r in enumerate(chunk)
+        ]
         values = db.session.execute(sa.select(*subs)).one()
         counts.update({r.key: int(v or 0) for r, v in zip(chunk, values)})
     rows = [(str(r.name), str(registry.module_label(r.module)), counts[r.key]) for r in regs]
-    return Chart("registers", _("Records per register"), "bar",
-                 [_("Register"), _("Module"), _("Records")], rows, ["text", "text", "int"])
+    return Chart(
+        "registers",
+        _("Records per register"),
+        "bar",
+        [_("Register"), _("Module"), _("Records")],
+        rows,
+        ["text", "text", "int"],
+    )
 
 
 def _row_modules(reg, ids) -> dict[int, str]:
     if not reg.module_column or not ids:
         return {}
     col = getattr(reg.model, reg.module_column)
-    return {i: (m.name if hasattr(m, "name") else m)
-            for i, m in db.session.execute(sa.select(reg.model.id, col).where(reg.model.id.in_(ids)))}
+    return {
+        i: (m.name if hasattr(m, "name") else m)
+        for i, m in db.session.execute(sa.select(reg.model.id, col).where(reg.model.id.in_(ids)))
+    }
 
 
 def due_counts(module: str | None = None, now: dt.datetime | None = None) -> Chart:
@@ -108,8 +123,9 @@ def due_counts(module: str | None = None, now: dt.datetime | None = None) -> Cha
             slot[0 if timerules.stage_of(due, now) == timerules.REMINDER else 1] += 1
     rows = sorted((k, v[0], v[1]) for k, v in per.items())
     first = _("Register") if module is not None else _("Module")
-    return Chart("deadlines", _("Deadlines: due soon and overdue"), "bar",
-                 [first, _("Due soon"), _("Overdue")], rows, stack=True)
+    return Chart(
+        "deadlines", _("Deadlines: due soon and overdue"), "bar", [first, _("Due soon"), _("Overdue")], rows, stack=True
+    )
 
 
 def _months(now: dt.datetime, n: int = 12) -> list[tuple[int, int]]:
@@ -138,9 +154,11 @@ def meetings_per_month(module: str | None = None, now: dt.datetime | None = None
     start = dt.datetime(*months[0], 1)
     when = sa.func.coalesce(model.actual_start, model.planned_start)
     year, month = sa.extract("year", when), sa.extract("month", when)
-    query = (sa.select(model.module, year, month, sa.func.count())
-             .where(*_where(reg, p, module), model.status == MeetingStatus.held, when >= start)
-             .group_by(model.module, year, month))
+    query = (
+        sa.select(model.module, year, month, sa.func.count())
+        .where(*_where(reg, p, module), model.status == MeetingStatus.held, when >= start)
+        .group_by(model.module, year, month)
+    )
     mods = [module] if module else list(registry.MODULES)
     table = {(int(y), int(mo)): {} for y, mo in months}
     for mod, y, mo, n in db.session.execute(query):
@@ -150,8 +168,13 @@ def meetings_per_month(module: str | None = None, now: dt.datetime | None = None
             table[key][name] = table[key].get(name, 0) + n
     used = [m for m in mods if module or any(m in v for v in table.values())] or mods[:1]
     rows = [(f"{y}-{mo:02d}", *[table[(y, mo)].get(m, 0) for m in used]) for y, mo in months]
-    return Chart("meetings", _("Meetings held per month"), "line",
-                 [_("Month"), *[str(registry.module_label(m)) for m in used]], rows)
+    return Chart(
+        "meetings",
+        _("Meetings held per month"),
+        "line",
+        [_("Month"), *[str(registry.module_label(m)) for m in used]],
+        rows,
+    )
 
 
 def work_items_by_status(module: str | None = None) -> Chart | None:
@@ -179,6 +202,11 @@ def hook_charts(module: str | None) -> list[Chart]:
 
 
 def charts_for(module: str | None) -> list[Chart]:
-    charts = [register_counts(module), due_counts(module), meetings_per_month(module),
-              work_items_by_status(module), *hook_charts(module)]
+    charts = [
+        register_counts(module),
+        due_counts(module),
+        meetings_per_month(module),
+        work_items_by_status(module),
+        *hook_charts(module),
+    ]
     return [c for c in charts if c is not None]

@@ -1,4 +1,5 @@
 """The dashboards: home (the index page for logged-in users) and one per module."""
+
 from __future__ import annotations
 
 import json
@@ -24,14 +25,27 @@ class DashboardView(BaseView):
     def _page(self, module: str | None):
         charts = C.charts_for(module)
         title = _("Dashboard") if module is None else _("Dashboard: %(module)s", module=registry.module_label(module))
-        specs = [{"key": c.key, "title": str(c.title), "kind": c.kind, "stack": c.stack,
-                  "columns": [str(h) for h in c.columns], "rows": [list(r) for r in c.rows]} for c in charts]
-        return self.render_template("jiedao/dashboard.html", title=title, charts=charts,
-                                    # <, >, & escaped: a stored title cannot close the <script> element
-                                    specs_json=htmlsafe_json_dumps(specs, dumps=json.dumps, ensure_ascii=False,
-                                                                   default=str),
-                                    page_key=module or "home", module=module,
-                                    modules=[(m, registry.module_label(m)) for m in C.WORK_MODULES])
+        specs = [
+            {
+                "key": c.key,
+                "title": str(c.title),
+                "kind": c.kind,
+                "stack": c.stack,
+                "columns": [str(h) for h in c.columns],
+                "rows": [list(r) for r in c.rows],
+            }
+            for c in charts
+        ]
+        return self.render_template(
+            "jiedao/dashboard.html",
+            title=title,
+            charts=charts,
+            # <, >, & escaped: a stored title cannot close the <script> element
+            specs_json=htmlsafe_json_dumps(specs, dumps=json.dumps, ensure_ascii=False, default=str),
+            page_key=module or "home",
+            module=module,
+            modules=[(m, registry.module_label(m)) for m in C.WORK_MODULES],
+        )
 
     @expose("/")
     @has_access

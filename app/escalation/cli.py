@@ -1,4 +1,5 @@
 """`flask --app run escalate`: the sweep, safe to run from cron (idempotent)."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -4,6 +4,7 @@ It knows no register by name: every register declares its TimeRule objects and
 app.core.timerules.collect() runs them. A Due whose row_id is None stands
 for a row that is missing (e.g. a monthly list not made yet): it links to the list page.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -67,8 +68,9 @@ def _row_org_units(reg, ids) -> dict[int, Any]:
     col = getattr(reg.model, reg.scope_column, None)
     if not ids or col is None:
         return {}
-    rows = db.session.execute(sa.select(reg.model.id, OrgUnit).join(OrgUnit, OrgUnit.id == col)
-                              .where(reg.model.id.in_(ids)))
+    rows = db.session.execute(
+        sa.select(reg.model.id, OrgUnit).join(OrgUnit, OrgUnit.id == col).where(reg.model.id.in_(ids))
+    )
     return {rid: org for rid, org in rows}
 
 
@@ -76,8 +78,11 @@ def _street():
     from app.org.enums import OrgUnitType
     from app.org.models import OrgUnit
 
-    return db.session.execute(sa.select(OrgUnit).where(OrgUnit.unit_type == OrgUnitType.street)
-                              .order_by(OrgUnit.id)).scalars().first()
+    return (
+        db.session.execute(sa.select(OrgUnit).where(OrgUnit.unit_type == OrgUnitType.street).order_by(OrgUnit.id))
+        .scalars()
+        .first()
+    )
 
 
 def due_now(now: dt.datetime | None = None) -> list[Entry]:
@@ -91,8 +96,11 @@ def due_now(now: dt.datetime | None = None) -> list[Entry]:
         by_reg.setdefault(reg.key, []).append(due.row_key)
     orgs = {key: _row_org_units(registry.get(key), ids) for key, ids in by_reg.items()}
     owner_ids = {d.owner_id for _r, d in pairs if d.owner_id}
-    owners = {u.id: u for u in db.session.execute(sa.select(AppUser).where(AppUser.id.in_(owner_ids))).scalars()} \
-        if owner_ids else {}
+    owners = (
+        {u.id: u for u in db.session.execute(sa.select(AppUser).where(AppUser.id.in_(owner_ids))).scalars()}
+        if owner_ids
+        else {}
+    )
     street = None
     out = []
     for reg, due in pairs:
@@ -123,13 +131,23 @@ def sweep(now: dt.datetime | None = None) -> dict[str, int]:
     for reg, due in pairs:
         stage = timerules.stage_of(due, now)
         current.add((reg.key, due.row_key, due.rule))
-        rows.append({
-            "register_key": reg.key, "row_id": due.row_key, "rule_code": due.rule,
-            "stage": EscalationStage[stage], "due_at": due.due_at, "raised_at": now,
-            "responsible_person_id": due.owner_id, "title": (due.title or "")[:300],
-            "org_unit_id": orgs[reg.key].get(due.row_key, street.id if street else None),
-            "created_at": now, "updated_at": now, "version": 1, "is_deleted": False,
-        })
+        rows.append(
+            {
+                "register_key": reg.key,
+                "row_id": due.row_key,
+                "rule_code": due.rule,
+                "stage": EscalationStage[stage],
+                "due_at": due.due_at,
+                "raised_at": now,
+                "responsible_person_id": due.owner_id,
+                "title": (due.title or "")[:300],
+                "org_unit_id": orgs[reg.key].get(due.row_key, street.id if street else None),
+                "created_at": now,
+                "updated_at": now,
+                "version": 1,
+                "is_deleted": False,
+            }
+        )
     inserted = 0
     if rows:
         dialect = db.session.get_bind().dialect.name
@@ -138,13 +156,19 @@ def sweep(now: dt.datetime | None = None) -> dict[str, int]:
         else:
             from sqlalchemy.dialects.sqlite import insert
         table = EscalationRecord.__table__
-        stmt = (insert(table).on_conflict_do_nothing(index_elements=["register_key", "row_id", "rule_code", "stage"])
-                .returning(table.c.id))
+        stmt = (
+            insert(table)
+            .on_conflict_do_nothing(index_elements=["register_key", "row_id", "rule_code", "stage"])
+            .returning(table.c.id)
+        )
         for row in rows:  # RETURNING yields the id only when the row was new (rowcount is -1 on psycopg)
             inserted += len(db.session.execute(stmt.values(**row)).all())
     resolved = 0
-    open_records = db.session.execute(sa.select(EscalationRecord).where(
-        EscalationRecord.resolved_at.is_(None), EscalationRecord.is_deleted.is_(False))).scalars()
+    open_records = db.session.execute(
+        sa.select(EscalationRecord).where(
+            EscalationRecord.resolved_at.is_(None), EscalationRecord.is_deleted.is_(False)
+        )
+    ).scalars()
     for rec in open_records:
         if (rec.register_key, rec.row_id, rec.rule_code) not in current:
             rec.resolved_at = now

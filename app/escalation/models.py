@@ -1,4 +1,5 @@
 """督办预警记录 (domain §2.4): what the sweep raised, once per (register, row, rule, stage)."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -18,8 +19,9 @@ class EscalationStage(LabeledEnum):
 
 class EscalationRecord(RegisterRow, db.Model):
     __tablename__ = "escalation_record"
-    __table_args__ = (sa.UniqueConstraint("register_key", "row_id", "rule_code", "stage",
-                                          name="uq_escalation_record_once"),)
+    __table_args__ = (
+        sa.UniqueConstraint("register_key", "row_id", "rule_code", "stage", name="uq_escalation_record_once"),
+    )
     register_key = sa.Column(sa.String(50), nullable=False)
     row_id = sa.Column(sa.Integer, nullable=False)
     rule_code = sa.Column(sa.String(30), nullable=False)

@@ -1,4 +1,5 @@
 """Demo escalation records: one sweep over every register that has seeded its rows."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa

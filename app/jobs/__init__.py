@@ -7,6 +7,7 @@
 
 Without REDIS_URL nothing here is used: exports and imports run in the request as before.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """How many rows an export of the list would hold (same filters and scope as the page)."""
+
 from __future__ import annotations
 
 from flask_appbuilder.urltools import get_filter_args

@@ -5,6 +5,7 @@ cron job besides) is harmless: every sweep takes a lock (app/maintenance/locks.p
 run at the same time reports itself skipped; escalations are also unique per stage.
 RQ evaluates the cron expressions in UTC (08:05 in Beijing is 00:05 UTC).
 """
+
 from rq import cron
 
 from app.jobs import QUEUE, tasks

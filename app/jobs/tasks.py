@@ -2,6 +2,7 @@
 environment, re-loads the starting user and runs the SAME code as the request would
 (spreadsheets.export_response, imports.process) inside a request context logged in as that
 user: the data scope is the one of the page, never wider."""
+
 from __future__ import annotations
 
 import os
@@ -83,8 +84,9 @@ def acting_as(application, user_id: int, path: str, locale: str | None, ip: str 
                 db.session.remove()
 
 
-def export_register(user_id: int, register_key: str, query_string: str = "", locale: str | None = None,
-                    ip: str | None = None) -> dict:
+def export_register(
+    user_id: int, register_key: str, query_string: str = "", locale: str | None = None, ip: str | None = None
+) -> dict:
     """The register's list as the user sees it (filters, order, scope) → <JOB_FOLDER>/<job id>.xlsx."""
     import sqlalchemy as sa
 
@@ -126,12 +128,24 @@ def export_register(user_id: int, register_key: str, query_string: str = "", loc
         finally:
             sa.event.remove(model, "load", on_load)
         set_progress(total, total, "finished")
-        return {"kind": "export", "file": name, "filename": spreadsheets.export_filename(view.register.name),
-                "rows": total, "register": register_key}
+        return {
+            "kind": "export",
+            "file": name,
+            "filename": spreadsheets.export_filename(view.register.name),
+            "rows": total,
+            "register": register_key,
+        }
 
 
-def import_register(user_id: int, register_key: str, token: str, commit: bool, filename: str = "",
-                    locale: str | None = None, ip: str | None = None) -> dict:
+def import_register(
+    user_id: int,
+    register_key: str,
+    token: str,
+    commit: bool,
+    filename: str = "",
+    locale: str | None = None,
+    ip: str | None = None,
+) -> dict:
     """imports.process() on a stashed upload: the preview (commit=False) or the write (commit=True)."""
     from flask_babel import gettext as _
 
@@ -145,8 +159,12 @@ def import_register(user_id: int, register_key: str, token: str, commit: bool, f
         reg = view.register
         found = imports.unstash(reg, token)
         if found is None:
-            return {"kind": "import", "commit": commit, "register": register_key,
-                    "refused": _("This upload has expired or is not yours. Upload the file again.")}
+            return {
+                "kind": "import",
+                "commit": commit,
+                "register": register_key,
+                "refused": _("This upload has expired or is not yours. Upload the file again."),
+            }
         stashed, meta = found
         set_progress(0, None, "reading")
         try:
@@ -158,11 +176,18 @@ def import_register(user_id: int, register_key: str, token: str, commit: bool, f
         if not keep:
             imports.discard(token)
         set_progress(1, 1, "finished")
-        return {"kind": "import", "commit": commit, "register": register_key, "token": token if keep else None,
-                "filename": meta.get("filename", filename), "outcome": asdict(outcome)}
+        return {
+            "kind": "import",
+            "commit": commit,
+            "register": register_key,
+            "token": token if keep else None,
+            "filename": meta.get("filename", filename),
+            "outcome": asdict(outcome),
+        }
 
 
 # --- scheduled sweeps (enqueued by `rq cron app/jobs/cron.py`, or run by cron through the CLI) ---
+
 
 def escalate() -> dict:
     """The 督办预警 sweep (reminders, 督办, 通报 of every time rule), once at a time across workers."""

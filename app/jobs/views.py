@@ -4,6 +4,7 @@ and the work is above JOB_THRESHOLD_ROWS) and the page /jobs/<id> that follows o
 A job belongs to the user who started it: its page, status, file and retry answer 404 to anyone
 else. The id is in the URL, so the page survives a reload; the status is polled as JSON.
 """
+
 from __future__ import annotations
 
 import logging
@@ -31,12 +32,31 @@ def _enqueue(func, kind: str, view, label, total, **kwargs):
     """The job, or None when Redis cannot be reached (the caller then works in the request)."""
     from redis.exceptions import RedisError
 
-    meta = {"user_id": current_user_id(), "kind": kind, "register": view.register.key, "label": str(label),
-            "done": 0, "total": total, "phase": "queued", "back": view._jiedao_url("list")}
+    meta = {
+        "user_id": current_user_id(),
+        "kind": kind,
+        "register": view.register.key,
+        "label": str(label),
+        "done": 0,
+        "total": total,
+        "phase": "queued",
+        "back": view._jiedao_url("list"),
+    }
     try:
-        return queue().enqueue(func, kwargs={"user_id": current_user_id(), "register_key": view.register.key,
-                                             "locale": _locale(), "ip": client_ip(), **kwargs},
-                               meta=meta, result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL, job_timeout=JOB_TIMEOUT)
+        return queue().enqueue(
+            func,
+            kwargs={
+                "user_id": current_user_id(),
+                "register_key": view.register.key,
+                "locale": _locale(),
+                "ip": client_ip(),
+                **kwargs,
+            },
+            meta=meta,
+            result_ttl=RESULT_TTL,
+            failure_ttl=FAILURE_TTL,
+            job_timeout=JOB_TIMEOUT,
+        )
     except RedisError:
         log.warning("job queue unreachable: %s runs in the request", kind, exc_info=True)
         return None
@@ -52,8 +72,14 @@ def export_as_job(view):
     total = count_rows(view)
     if total <= threshold():
         return None
-    job = _enqueue(tasks.export_register, "export", view, _("Export %(register)s", register=view.register.name),
-                   total, query_string=request.query_string.decode("latin-1"))
+    job = _enqueue(
+        tasks.export_register,
+        "export",
+        view,
+        _("Export %(register)s", register=view.register.name),
+        total,
+        query_string=request.query_string.decode("latin-1"),
+    )
     return redirect(url_for("JobView.show", job_id=job.id)) if job else None
 
 
@@ -88,8 +114,16 @@ def import_as_job(view):
     if upload is None or not upload.filename or _sheet_rows(upload.stream) <= threshold():
         return None
     token, _path = imports.stash(view.register, upload)
-    job = _enqueue(tasks.import_register, "import", view, _("Import %(register)s", register=view.register.name),
-                   None, token=token, commit=False, filename=upload.filename)
+    job = _enqueue(
+        tasks.import_register,
+        "import",
+        view,
+        _("Import %(register)s", register=view.register.name),
+        None,
+        token=token,
+        commit=False,
+        filename=upload.filename,
+    )
     if job is None:
         imports.discard(token)
         return None
@@ -111,12 +145,21 @@ def confirm_as_job(view, token: str):
     with open(path, "rb") as fh:
         if _sheet_rows(fh) <= threshold():
             return None
-    job = _enqueue(tasks.import_register, "import", view, _("Import %(register)s", register=view.register.name),
-                   None, token=token, commit=True, filename=meta.get("filename", ""))
+    job = _enqueue(
+        tasks.import_register,
+        "import",
+        view,
+        _("Import %(register)s", register=view.register.name),
+        None,
+        token=token,
+        commit=True,
+        filename=meta.get("filename", ""),
+    )
     return redirect(url_for("JobView.show", job_id=job.id)) if job else None
 
 
 # --- the job's page ---------------------------------------------------------------------------
+
 
 def _status(job) -> str:
     status = job.get_status(refresh=True)
@@ -189,13 +232,23 @@ class JobView(BaseView):
 
                 token = result.get("token")
                 return imports._render(
-                    view, outcome=_outcome(result["outcome"]), token=token, filename=result.get("filename"),
+                    view,
+                    outcome=_outcome(result["outcome"]),
+                    token=token,
+                    filename=result.get("filename"),
                     refused=_("Nothing was imported.") if result["commit"] else None,
-                    confirm_url=view._jiedao_url("import_confirm", token=token) if token else None)
+                    confirm_url=view._jiedao_url("import_confirm", token=token) if token else None,
+                )
         return self.render_template(
-            "jobs/show.html", job=job, status=status, result=result, title=job.meta.get("label", _("Job")),
-            reason=_reason(job) if status == "failed" else None, back=job.meta.get("back"),
-            outcome=_outcome(result["outcome"]) if result and "outcome" in result else None)
+            "jobs/show.html",
+            job=job,
+            status=status,
+            result=result,
+            title=job.meta.get("label", _("Job")),
+            reason=_reason(job) if status == "failed" else None,
+            back=job.meta.get("back"),
+            outcome=_outcome(result["outcome"]) if result and "outcome" in result else None,
+        )
 
     @expose("/<job_id>/status")
     def status(self, job_id):
@@ -206,8 +259,15 @@ class JobView(BaseView):
         meta = job.get_meta(refresh=True)
         done, total = meta.get("done") or 0, meta.get("total")
         percent = 100 if status == "finished" else (min(99, int(100 * done / total)) if total else None)
-        body = {"id": job.id, "status": status, "phase": meta.get("phase"), "done": done, "total": total,
-                "percent": percent, "page": url_for("JobView.show", job_id=job.id)}
+        body = {
+            "id": job.id,
+            "status": status,
+            "phase": meta.get("phase"),
+            "done": done,
+            "total": total,
+            "percent": percent,
+            "page": url_for("JobView.show", job_id=job.id),
+        }
         if status == "failed":
             body["reason"] = _reason(job)
         if status == "finished":
@@ -249,4 +309,3 @@ class JobView(BaseView):
 
 def register_views(appbuilder) -> None:
     appbuilder.add_view_no_menu(JobView)
-

@@ -1,5 +1,6 @@
 """`rq worker -w app.jobs.worker.Worker`: builds the Flask app once in the worker process, before
 RQ forks a work horse per job (without it every job would build the app again: ~2–10 s each)."""
+
 from __future__ import annotations
 
 from rq import Worker as _Worker

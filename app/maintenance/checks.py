@@ -7,6 +7,7 @@
   unless asked, and rows may have been copied in by hand).
 Each finding is one line; the command exits non-zero when there is any.
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -25,8 +26,10 @@ def pending_migrations() -> list[str]:
         current = set(MigrationContext.configure(conn).get_current_heads())
     if current == heads:
         return []
-    return [f"migrations pending: database at {', '.join(sorted(current)) or 'no revision'}, "
-            f"code at {', '.join(sorted(heads))} (run `flask --app run db upgrade`)"]
+    return [
+        f"migrations pending: database at {', '.join(sorted(current)) or 'no revision'}, "
+        f"code at {', '.join(sorted(heads))} (run `flask --app run db upgrade`)"
+    ]
 
 
 def _declared(table: sa.Table) -> list[tuple[str, tuple[str, ...], bool]]:
@@ -74,9 +77,11 @@ def orphan_rows() -> list[str]:
             pairs = list(zip(fk.columns, [e.column for e in fk.elements]))
             target = parent.alias("target")
             cond = sa.and_(*(child_col == target.c[parent_col.name] for child_col, parent_col in pairs))
-            stmt = (sa.select(sa.func.count()).select_from(table.outerjoin(target, cond))
-                    .where(*(child_col.is_not(None) for child_col, _p in pairs),
-                           target.c[pairs[0][1].name].is_(None)))
+            stmt = (
+                sa.select(sa.func.count())
+                .select_from(table.outerjoin(target, cond))
+                .where(*(child_col.is_not(None) for child_col, _p in pairs), target.c[pairs[0][1].name].is_(None))
+            )
             n = db.session.execute(stmt).scalar()
             if n:
                 cols = ", ".join(c.name for c, _p in pairs)

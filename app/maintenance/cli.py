@@ -1,4 +1,5 @@
 """`flask --app run check | purge-logs`."""
+
 from __future__ import annotations
 
 import json
@@ -26,7 +27,12 @@ def register_cli(app: Flask) -> None:
             raise SystemExit(1)
 
     @app.cli.command("purge-logs")
-    @click.option("--days", type=int, default=None, help="Keep this many days (default JIEDAO_AUDIT_RETENTION_DAYS, at least 183).")
+    @click.option(
+        "--days",
+        type=int,
+        default=None,
+        help="Keep this many days (default JIEDAO_AUDIT_RETENTION_DAYS, at least 183).",
+    )
     @click.option("--dry-run", is_flag=True, help="Only count what would go.")
     def purge_logs_cmd(days, dry_run):
         """Delete audit and login log rows older than the retention period (never younger ones)."""

@@ -4,6 +4,7 @@ PostgreSQL: a session-level advisory lock (pg_try_advisory_lock) held on its own
 for the duration of the block. SQLite (one machine): an exclusive lock (flock) on a file in
 the instance folder. Either way a second caller does not wait: it is told the lock is taken.
 """
+
 from __future__ import annotations
 
 import fcntl

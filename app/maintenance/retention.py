@@ -1,6 +1,7 @@
 """Retention of the audit and login logs (audit_log: row changes, logins, failed logins, imports,
 clear views of personal data). Kept at least 183 days (6 months, China's Cybersecurity Law
 art. 21); `flask --app run purge-logs` removes only rows older than the retention period."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """组织单元, 单位名录, 工作人员, 小区, and the login user (domain §2.1, §2.4)."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -70,8 +71,9 @@ class AppUser(FabUser):
     __tablename__ = "ab_user"
     __table_args__ = {"extend_existing": True}
     # ab_user ↔ org_unit refer to each other: this side is added after both tables exist
-    org_unit_id = sa.Column(sa.Integer, sa.ForeignKey("org_unit.id", use_alter=True, name="fk_ab_user_org_unit_id"),
-                            index=True)
+    org_unit_id = sa.Column(
+        sa.Integer, sa.ForeignKey("org_unit.id", use_alter=True, name="fk_ab_user_org_unit_id"), index=True
+    )
     org_unit = relationship(OrgUnit, foreign_keys=[org_unit_id])
     # access (app/access): a first password set by someone else must be changed at first login;
     # the epoch is in every session and bumped to end them all; the TOTP secret enrols 2FA
@@ -129,8 +131,9 @@ class StaffProfile(RegisterRow, db.Model):
         ).scalar_one_or_none()
 
 
-compound_grid = link_table("residential_compound_grid", compound_id="residential_compound.id",
-                           org_unit_id="org_unit.id")
+compound_grid = link_table(
+    "residential_compound_grid", compound_id="residential_compound.id", org_unit_id="org_unit.id"
+)
 
 
 class ResidentialCompound(RegisterRow, db.Model):

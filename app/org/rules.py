@@ -1,4 +1,5 @@
 """Rules of the org registers."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _

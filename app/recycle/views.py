@@ -1,6 +1,7 @@
 """回收站: every register's soft-deleted rows (register, title, deleted by, deleted at) and a
 restore button. Restoring goes through writes.save() (rules, scope, one transaction) and is
 written to the audit log as "restore"."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -39,8 +40,12 @@ def deleted_rows(key: str | None = None):
             continue
         model = reg.model
         rows = db.session.execute(
-            sa.select(model).where(model.is_deleted.is_(True)).options(selectinload(model.updated_by))
-            .order_by(model.updated_at.desc()).limit(LIMIT)).scalars()
+            sa.select(model)
+            .where(model.is_deleted.is_(True))
+            .options(selectinload(model.updated_by))
+            .order_by(model.updated_at.desc())
+            .limit(LIMIT)
+        ).scalars()
         entries += [{"register": reg, "item": r, "title": title_of(reg, r)} for r in rows]
     entries.sort(key=lambda e: e["item"].updated_at, reverse=True)
     return entries
@@ -62,8 +67,13 @@ class RecycleBinView(BaseView):
     def index(self):
         self._admin_only()
         key = request.args.get("register") or None
-        return self.render_template("recycle/index.html", entries=deleted_rows(key), registers=bin_registers(),
-                                    current=key, title=_l("Recycle bin"))
+        return self.render_template(
+            "recycle/index.html",
+            entries=deleted_rows(key),
+            registers=bin_registers(),
+            current=key,
+            title=_l("Recycle bin"),
+        )
 
     @expose("/restore/<key>/<int:row_id>", methods=["POST"])
     @has_access
@@ -89,5 +99,11 @@ class RecycleBinView(BaseView):
 
 
 def register_views(appbuilder) -> None:
-    appbuilder.add_view(RecycleBinView, PAGE, label=_l("Recycle bin"), icon="fa-trash",
-                        category="common", category_label=_l("module_common"))
+    appbuilder.add_view(
+        RecycleBinView,
+        PAGE,
+        label=_l("Recycle bin"),
+        icon="fa-trash",
+        category="common",
+        category_label=_l("module_common"),
+    )

@@ -1,4 +1,5 @@
 """A real Chromium (Debian's package) driven by Playwright against the app served on loopback."""
+
 import os
 import shutil
 import threading
@@ -37,9 +38,18 @@ def browser():
 
     path = _chromium()
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
+        b = p.chromium.launch(
+            executable_path=path,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         yield b
         b.close()
 
@@ -86,8 +96,15 @@ def person(browser, live_server):
 
     def _person(username, phone=False, password="Demo@2026"):
         if phone:
-            ctx = new_context(browser, viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2,
-                                      accept_downloads=True, locale="zh-CN")
+            ctx = new_context(
+                browser,
+                viewport=PHONE,
+                is_mobile=True,
+                has_touch=True,
+                device_scale_factor=2,
+                accept_downloads=True,
+                locale="zh-CN",
+            )
         else:
             ctx = new_context(browser, viewport=DESKTOP, accept_downloads=True, locale="zh-CN")
         contexts.append(ctx)

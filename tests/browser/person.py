@@ -5,6 +5,7 @@ after every navigation `seen()` checks the page as that person sees it — no un
 English word in the visible text, a title, axe-core's basic accessibility rules — and, for form pages,
 no horizontal scroll of the page itself. Each failure names the page it was found on.
 """
+
 from __future__ import annotations
 
 import os
@@ -12,21 +13,100 @@ import re
 from pathlib import Path
 
 AXE = Path(__file__).with_name("vendor") / "axe.min.js"
-AXE_RULES = ["label", "document-title", "button-name", "link-name", "html-has-lang", "select-name",
-             "input-button-name", "aria-input-field-name"]
+AXE_RULES = [
+    "label",
+    "document-title",
+    "button-name",
+    "link-name",
+    "html-has-lang",
+    "select-name",
+    "input-button-name",
+    "aria-input-field-name",
+]
 
 # msgid keys of our catalogs (fld_meeting__title, grp_G3, reg_meeting …) shown as they are
 MSGID_KEY = re.compile(r"\b(?:fld|lbl|grp|reg|mod|act|msg|btn|enum|help|page|menu)_[A-Za-z0-9_]+")
 # FAB's and our own English words a Chinese page must not show (whole words)
-ENGLISH_WORDS = ("Search", "Add", "Edit", "Delete", "List", "Actions", "Action", "Record", "Records",
-                 "No records found", "Show", "Save", "Back", "Filter", "Filters", "Refresh", "Select", "Submit",
-                 "Cancel", "Logout", "Login", "Home", "Previous", "Next", "Export", "Import", "Upload", "Remove",
-                 "Total", "Loading", "Details", "Dashboard", "Close", "Confirm", "Error", "Warning", "Yes", "No",
-                 "Page", "Remarks", "Status", "Name", "Date", "Year", "Month", "Week", "Today", "Overdue",
-                 "Due", "Open", "Planned", "Approve", "Reject", "Declare", "Round", "Complete", "Clear",
-                 "Starts with", "Ends with", "Contains", "Equal to", "Not Equal to", "Greater than",
-                 "Smaller than", "Relation", "Choose", "Download", "Calendar", "Meeting", "Task", "Users",
-                 "User info", "Reset Password", "Language", "Security", "None", "True", "False")
+ENGLISH_WORDS = (
+    "Search",
+    "Add",
+    "Edit",
+    "Delete",
+    "List",
+    "Actions",
+    "Action",
+    "Record",
+    "Records",
+    "No records found",
+    "Show",
+    "Save",
+    "Back",
+    "Filter",
+    "Filters",
+    "Refresh",
+    "Select",
+    "Submit",
+    "Cancel",
+    "Logout",
+    "Login",
+    "Home",
+    "Previous",
+    "Next",
+    "Export",
+    "Import",
+    "Upload",
+    "Remove",
+    "Total",
+    "Loading",
+    "Details",
+    "Dashboard",
+    "Close",
+    "Confirm",
+    "Error",
+    "Warning",
+    "Yes",
+    "No",
+    "Page",
+    "Remarks",
+    "Status",
+    "Name",
+    "Date",
+    "Year",
+    "Month",
+    "Week",
+    "Today",
+    "Overdue",
+    "Due",
+    "Open",
+    "Planned",
+    "Approve",
+    "Reject",
+    "Declare",
+    "Round",
+    "Complete",
+    "Clear",
+    "Starts with",
+    "Ends with",
+    "Contains",
+    "Equal to",
+    "Not Equal to",
+    "Greater than",
+    "Smaller than",
+    "Relation",
+    "Choose",
+    "Download",
+    "Calendar",
+    "Meeting",
+    "Task",
+    "Users",
+    "User info",
+    "Reset Password",
+    "Language",
+    "Security",
+    "None",
+    "True",
+    "False",
+)
 ENGLISH = re.compile(r"(?<![A-Za-z])(?:" + "|".join(re.escape(w) for w in ENGLISH_WORDS) + r")(?![A-Za-z])")
 # three or more English words in a row: an untranslated sentence
 SENTENCE = re.compile(r"\b[A-Za-z]{2,}(?:[ ,'’-]+[A-Za-z]{2,}){2,}")
@@ -40,8 +120,9 @@ ATTRIBUTE_TEXTS = """() => [...document.querySelectorAll('[title], [placeholder]
 
 
 def screenshot_dir() -> Path:
-    folder = Path(os.environ.get("JIEDAO_SCREENSHOTS")
-                  or Path(__file__).resolve().parents[2] / "instance" / "screenshots")
+    folder = Path(
+        os.environ.get("JIEDAO_SCREENSHOTS") or Path(__file__).resolve().parents[2] / "instance" / "screenshots"
+    )
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -93,7 +174,9 @@ class Person:
         result = page.evaluate(
             """rules => axe.run(document, {runOnly: {type: 'rule', values: rules}, resultTypes: ['violations']})
                 .then(r => r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 5)
-                .join(', ')))""", AXE_RULES)
+                .join(', ')))""",
+            AXE_RULES,
+        )
         return result
 
     def assert_no_horizontal_scroll(self) -> None:
@@ -126,8 +209,9 @@ class Person:
             toggle.click()
             page.locator(".navbar-collapse.in").wait_for()
         page.locator(".navbar-nav > li.dropdown > a", has_text=group).first.click()
-        link = page.locator(".navbar-nav li.dropdown.open .dropdown-menu a",
-                            has_text=re.compile(rf"^\s*{re.escape(item)}\s*$")).first
+        link = page.locator(
+            ".navbar-nav li.dropdown.open .dropdown-menu a", has_text=re.compile(rf"^\s*{re.escape(item)}\s*$")
+        ).first
         with page.expect_navigation():
             link.click()
         return self.seen()
@@ -135,8 +219,11 @@ class Person:
     def click(self, selector_or_text: str, **kw) -> Person:
         """Click a button or link that loads a page (by CSS selector, or by its visible text)."""
         page = self.page
-        target = page.locator(selector_or_text) if selector_or_text[:1] in "#.[" or "=" in selector_or_text \
+        target = (
+            page.locator(selector_or_text)
+            if selector_or_text[:1] in "#.[" or "=" in selector_or_text
             else page.get_by_role("link", name=selector_or_text).or_(page.get_by_role("button", name=selector_or_text))
+        )
         with page.expect_navigation():
             target.first.click(**kw)
         return self.seen()

@@ -1,5 +1,6 @@
 """The month view in a real Chromium: a table starting on Monday, and “record this meeting” opens a
 pre-filled add form that saves."""
+
 import datetime as dt
 
 import pytest

@@ -1,5 +1,6 @@
 """大党建 in a real browser: a 社区书记 declares a project, the three review rounds pass it, 党建办
 allocates the year's fund and the secretary records an expenditure on the project."""
+
 import datetime as dt
 
 import pytest
@@ -37,8 +38,10 @@ def test_project_declared_reviewed_and_funded(person, january_2027):
     sq1.choose("org_unit", "荷花社区").fill("year", "2027").fill("title", TITLE).fill("goal", "楼道照明和扶手全部更新")
     sq1.fill("start_date", "2027-03-01").fill("end_date", "2027-11-30").fill("budget", "-100")
     sq1.save()
-    assert "不能为负" in sq1.field_error("budget"), \
-        (sq1.flash(), sq1.page.locator("tr:has(.alert-danger) label").all_inner_texts())
+    assert "不能为负" in sq1.field_error("budget"), (
+        sq1.flash(),
+        sq1.page.locator("tr:has(.alert-danger) label").all_inner_texts(),
+    )
     assert sq1.page.input_value("#title") == TITLE  # what was typed is kept
     sq1.fill("budget", "12000").save()
     assert "添加成功" in sq1.flash() or "已添加" in sq1.flash() or "成功" in sq1.flash(), sq1.flash()
@@ -52,8 +55,11 @@ def test_project_declared_reviewed_and_funded(person, january_2027):
     sq1.seen()
     assert "已申报" in sq1.text()
 
-    for login, button, state in (("zzwy", "第一轮通过", "第一轮通过"), ("djb", "第二轮通过", "第二轮通过"),
-                                 ("leader", "第三轮通过", "已确定")):
+    for login, button, state in (
+        ("zzwy", "第一轮通过", "第一轮通过"),
+        ("djb", "第二轮通过", "第二轮通过"),
+        ("leader", "第三轮通过", "已确定"),
+    ):
         reviewer = person(login)
         _open_project_from_board(reviewer)
         reviewer.step(button, opinion=f"{login}：同意")
@@ -73,8 +79,10 @@ def test_project_declared_reviewed_and_funded(person, january_2027):
     sq1.choose("fund", "荷花社区 2027").fill("spent_on", "2027-01-12").fill("amount", "-5")
     sq1.choose("purpose", "党建项目").choose("party_project", TITLE).fill("description", "采购楼道扶手")
     sq1.save()
-    assert "大于零" in sq1.field_error("amount"), \
-        (sq1.flash(), sq1.page.locator("tr:has(.alert-danger) label").all_inner_texts())
+    assert "大于零" in sq1.field_error("amount"), (
+        sq1.flash(),
+        sq1.page.locator("tr:has(.alert-danger) label").all_inner_texts(),
+    )
     sq1.fill("amount", "3200.50").save()
     rows = " ".join(sq1.list_rows())
     assert f"2027-01-12\t3200.50\t党建项目\t2027 {TITLE}" in rows, rows

@@ -1,4 +1,5 @@
 """A 网格员's and a 团长's day in a real browser: a rental patrol, a petition, a monthly check."""
+
 import datetime as dt
 
 import pytest
@@ -18,8 +19,12 @@ def _a_rental_house_in(app, grid: str) -> str:
 
     with app.app_context():
         return db.session.execute(
-            sa.select(RentalHouse.address).join(OrgUnit, RentalHouse.org_unit_id == OrgUnit.id)
-            .where(OrgUnit.name == grid, RentalHouse.is_deleted.is_(False)).order_by(RentalHouse.id).limit(1)).scalar_one()
+            sa.select(RentalHouse.address)
+            .join(OrgUnit, RentalHouse.org_unit_id == OrgUnit.id)
+            .where(OrgUnit.name == grid, RentalHouse.is_deleted.is_(False))
+            .order_by(RentalHouse.id)
+            .limit(1)
+        ).scalar_one()
 
 
 def test_grid_worker_records_a_rental_patrol_and_a_petition(app, person):

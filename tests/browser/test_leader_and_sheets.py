@@ -17,8 +17,9 @@ def test_leader_opens_the_escalation_list_and_the_dashboards(person):
     assert "新村社区" in leader.text()  # the street leader reads every community
     for name in ("大党建", "大治理"):
         with leader.page.expect_navigation():
-            leader.page.locator("#dashboard-nav a", has_text=name).first.click() if \
-                leader.page.locator("#dashboard-nav").count() else leader.page.goto(leader.base + "/dashboard/")
+            leader.page.locator("#dashboard-nav a", has_text=name).first.click() if leader.page.locator(
+                "#dashboard-nav"
+            ).count() else leader.page.goto(leader.base + "/dashboard/")
         leader.seen()
     sq1 = person("sq1")
     sq1.menu("公共", "督办预警")
@@ -33,8 +34,9 @@ def test_filtered_list_exported_and_imported_back(person, tmp_path):
     sq1.search("会议名称", "荷花社区组团联社月例会（1")  # FAB's first operator: starts with
     headers = [h.strip() for h in page.locator(".table-responsive table thead th").all_inner_texts()]
     col = next(i for i, h in enumerate(headers) if h.startswith("会议名称"))
-    titles = sorted(r.locator("td").nth(col).inner_text().strip()
-                    for r in page.locator(".table-responsive table tbody tr").all())
+    titles = sorted(
+        r.locator("td").nth(col).inner_text().strip() for r in page.locator(".table-responsive table tbody tr").all()
+    )
     assert titles == ["荷花社区组团联社月例会（10月）", "荷花社区组团联社月例会（11月）"], titles
     assert everything > len(titles)
     assert all("新村社区" not in r for r in sq1.list_rows())

@@ -1,4 +1,5 @@
 """A community secretary's day, clicked through in Chromium."""
+
 import pytest
 
 pytestmark = pytest.mark.browser

@@ -1,17 +1,26 @@
 """The main pages at phone (390 px, iPhone 12) and desktop (1280 px) width, reached through the menus:
 the collapsed navbar opens, no page scrolls sideways (wide tables scroll inside their own box), and a
 screenshot of each is kept under instance/screenshots/ (JIEDAO_SCREENSHOTS overrides) to look at."""
+
 import pytest
 
 pytestmark = pytest.mark.browser
 
 PAGES = {  # login → (menu group, menu item, screenshot name, open its add form too)
-    "sq1": [("大党建", "党建项目", "party_project", True), ("大党建", "专项经费支出", "fund_expenditure", True),
-            ("大党建", "党建项目看板", "dangjian_board", False), ("公共", "会议台账", "meeting", True),
-            ("公共", "工作日程", "calendar_month", False), ("公共", "督办预警", "escalation", False)],
+    "sq1": [
+        ("大党建", "党建项目", "party_project", True),
+        ("大党建", "专项经费支出", "fund_expenditure", True),
+        ("大党建", "党建项目看板", "dangjian_board", False),
+        ("公共", "会议台账", "meeting", True),
+        ("公共", "工作日程", "calendar_month", False),
+        ("公共", "督办预警", "escalation", False),
+    ],
     "wg1": [("大治理", "巡查走访记录", "patrol_record", True), ("大治理", "信访件", "petition_case", True)],
-    "leader": [("大协调", "月度督查", "xietiao_supervision", False), ("大治理", "信访月度汇总排名", "petition_ranking", False),
-               ("大党建", "专项经费收支情况", "dangjian_fund", False)],
+    "leader": [
+        ("大协调", "月度督查", "xietiao_supervision", False),
+        ("大治理", "信访月度汇总排名", "petition_ranking", False),
+        ("大党建", "专项经费收支情况", "dangjian_fund", False),
+    ],
 }
 
 

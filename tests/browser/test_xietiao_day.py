@@ -1,4 +1,5 @@
 """综合督考办 in a real browser: the month's 督查清单 with an item, issued, and a 督办单."""
+
 import pytest
 
 pytestmark = pytest.mark.browser

@@ -1,5 +1,6 @@
 """The calendar pages through the real stack: scope, meeting links and missed sessions, deadlines from the
 registers' time rules, 周二无会日, holidays, the pre-filled add form, and a bounded number of queries."""
+
 import datetime as dt
 import re
 
@@ -27,9 +28,19 @@ def frozen():
 @pytest.fixture()
 def rule(db):
     """A weekly Wednesday rule of its own (type `other`, linked meetings only in this test's month)."""
-    r = ScheduleRule(name="测试周三例会", module=Module.common, meeting_type=MeetingType.other,
-                     rrule="FREQ=WEEKLY;BYDAY=WE", start_time=dt.time(9, 30), duration_minutes=60, place="测试会议室",
-                     record_register="meeting", shift_to_working_day=True, is_active=True, org_unit=f.org("荷花街道"))
+    r = ScheduleRule(
+        name="测试周三例会",
+        module=Module.common,
+        meeting_type=MeetingType.other,
+        rrule="FREQ=WEEKLY;BYDAY=WE",
+        start_time=dt.time(9, 30),
+        duration_minutes=60,
+        place="测试会议室",
+        record_register="meeting",
+        shift_to_working_day=True,
+        is_active=True,
+        org_unit=f.org("荷花街道"),
+    )
     db.session.add(r)
     db.session.commit()
     yield r
@@ -43,12 +54,28 @@ def _cells(page: str) -> dict[str, str]:
 
 
 def test_month_view_shows_each_users_scope(db, clients, frozen):
-    mine = f.meeting("荷花社区", "荷花社区三月议事会（日历测试）", chair="sq1", meeting_type=MeetingType.other,
-                     planned_start=dt.datetime(2027, 3, 11, 15, 0))
-    theirs = f.meeting("新村社区", "新村社区三月议事会（日历测试）", chair="sq2", meeting_type=MeetingType.other,
-                       planned_start=dt.datetime(2027, 3, 12, 15, 0))
-    task = WorkItem(module=Module.zhili, kind=WorkItemKind.other, title="新村三月时限任务（日历测试）",
-                    org_unit=f.org("新村社区"), deadline=dt.date(2027, 3, 25), status=WorkItemStatus.todo)
+    mine = f.meeting(
+        "荷花社区",
+        "荷花社区三月议事会（日历测试）",
+        chair="sq1",
+        meeting_type=MeetingType.other,
+        planned_start=dt.datetime(2027, 3, 11, 15, 0),
+    )
+    theirs = f.meeting(
+        "新村社区",
+        "新村社区三月议事会（日历测试）",
+        chair="sq2",
+        meeting_type=MeetingType.other,
+        planned_start=dt.datetime(2027, 3, 12, 15, 0),
+    )
+    task = WorkItem(
+        module=Module.zhili,
+        kind=WorkItemKind.other,
+        title="新村三月时限任务（日历测试）",
+        org_unit=f.org("新村社区"),
+        deadline=dt.date(2027, 3, 25),
+        status=WorkItemStatus.todo,
+    )
     db.session.add(task)
     db.session.commit()
 
@@ -76,14 +103,24 @@ def test_weeks_start_on_monday_and_tuesdays_are_meeting_free(db, clients, frozen
 
 
 def test_occurrences_link_to_their_meeting_or_offer_to_record_it(db, clients, frozen, rule):
-    held = f.meeting("荷花街道", "测试周三例会（3月3日）", chair="leader", module=Module.common,
-                     meeting_type=MeetingType.other, schedule_rule=rule, status=MeetingStatus.held,
-                     planned_start=dt.datetime(2027, 3, 3, 9, 30))
+    held = f.meeting(
+        "荷花街道",
+        "测试周三例会（3月3日）",
+        chair="leader",
+        module=Module.common,
+        meeting_type=MeetingType.other,
+        schedule_rule=rule,
+        status=MeetingStatus.held,
+        planned_start=dt.datetime(2027, 3, 3, 9, 30),
+    )
     cells = _cells(text(clients("leader").get(MONTH)))
     assert f'href="/meeting/show/{held.id}"' in cells["2027-03-03"]
     for past in ("2027-03-10", "2027-03-17"):  # no meeting recorded, and the day is over: missed
-        item = re.search(r'<span class="jd-item jd-schedule[^"]*" data-kind="schedule" data-status="(\w*)">\s*09:30\s*'
-                         r'测试周三例会', cells[past])
+        item = re.search(
+            r'<span class="jd-item jd-schedule[^"]*" data-kind="schedule" data-status="(\w*)">\s*09:30\s*'
+            r"测试周三例会",
+            cells[past],
+        )
         assert item and item.group(1) == "missed", past
     future = cells["2027-03-24"]
     assert "测试周三例会" in future and 'data-status="open"' in future
@@ -107,12 +144,24 @@ def test_occurrences_link_to_their_meeting_or_offer_to_record_it(db, clients, fr
 def test_missed_sessions_reach_the_time_rules(db, app, rule):
     from app.calendar.service import missed_sessions
 
-    f.meeting("荷花街道", "测试周三例会（已开）", chair="leader", module=Module.common, meeting_type=MeetingType.other,
-              schedule_rule=rule, status=MeetingStatus.held, planned_start=dt.datetime(2027, 3, 3, 9, 30))
+    f.meeting(
+        "荷花街道",
+        "测试周三例会（已开）",
+        chair="leader",
+        module=Module.common,
+        meeting_type=MeetingType.other,
+        schedule_rule=rule,
+        status=MeetingStatus.held,
+        planned_start=dt.datetime(2027, 3, 3, 9, 30),
+    )
     with app.test_request_context():
         dues = [d for d in missed_sessions(dt.datetime(2027, 3, 20, 10)) if d.row_id == rule.id]
-    assert sorted(d.due_at.date() for d in dues) == [dt.date(2027, 2, 17), dt.date(2027, 2, 24),
-                                                     dt.date(2027, 3, 10), dt.date(2027, 3, 17)]
+    assert sorted(d.due_at.date() for d in dues) == [
+        dt.date(2027, 2, 17),
+        dt.date(2027, 2, 24),
+        dt.date(2027, 3, 10),
+        dt.date(2027, 3, 17),
+    ]
     assert all("测试周三例会" in d.title for d in dues)
 
 
@@ -142,8 +191,6 @@ def test_calendar_needs_a_login_and_a_reader(db, clients):
     assert clients("wg1").get("/calendar/month/").status_code == 200
 
 
-
-
 def test_month_view_queries_do_not_grow_with_the_number_of_meetings(db, clients, frozen, rule):
     c = clients("leader")
     url = "/calendar/month/?year=2027&month=4"
@@ -154,9 +201,18 @@ def test_month_view_queries_do_not_grow_with_the_number_of_meetings(db, clients,
     org = f.org("荷花社区")
     leader = f.user("leader")
     for i in range(60):  # a lot more meetings in the month, some linked to a rule
-        db.session.add(Meeting(module=Module.common, meeting_type=MeetingType.other, title=f"批量会议{i}",
-                               planned_start=dt.datetime(2027, 4, 1 + i % 28, 10, 0), chair=leader, org_unit=org,
-                               schedule_rule=rule if i % 2 else None, status=MeetingStatus.planned))
+        db.session.add(
+            Meeting(
+                module=Module.common,
+                meeting_type=MeetingType.other,
+                title=f"批量会议{i}",
+                planned_start=dt.datetime(2027, 4, 1 + i % 28, 10, 0),
+                chair=leader,
+                org_unit=org,
+                schedule_rule=rule if i % 2 else None,
+                status=MeetingStatus.planned,
+            )
+        )
     db.session.commit()
     with QueryCounter(db.engine) as qc:
         page = c.get(url)
@@ -165,16 +221,30 @@ def test_month_view_queries_do_not_grow_with_the_number_of_meetings(db, clients,
 
 
 def test_week_view_sees_a_monthly_rule_fulfilled_later_in_the_month(db, clients):
-    r = ScheduleRule(name="测试月度推进会", module=Module.common, meeting_type=MeetingType.other,
-                     rrule="FREQ=MONTHLY;BYDAY=1TH", start_time=dt.time(10, 0), shift_to_working_day=True,
-                     is_active=True, org_unit=f.org("荷花街道"))
+    r = ScheduleRule(
+        name="测试月度推进会",
+        module=Module.common,
+        meeting_type=MeetingType.other,
+        rrule="FREQ=MONTHLY;BYDAY=1TH",
+        start_time=dt.time(10, 0),
+        shift_to_working_day=True,
+        is_active=True,
+        org_unit=f.org("荷花街道"),
+    )
     db.session.add(r)
     db.session.commit()
     clock.freeze(dt.datetime(2027, 6, 28, 9, 0))
     try:
-        held = f.meeting("荷花街道", "测试月度推进会（推迟召开）", chair="leader", module=Module.common,
-                         meeting_type=MeetingType.other, schedule_rule=r, status=MeetingStatus.held,
-                         planned_start=dt.datetime(2027, 6, 24, 10, 0))
+        held = f.meeting(
+            "荷花街道",
+            "测试月度推进会（推迟召开）",
+            chair="leader",
+            module=Module.common,
+            meeting_type=MeetingType.other,
+            schedule_rule=r,
+            status=MeetingStatus.held,
+            planned_start=dt.datetime(2027, 6, 24, 10, 0),
+        )
         week = _cells(text(clients("leader").get("/calendar/week/?date=2027-06-03")))
         month = _cells(text(clients("leader").get("/calendar/month/?year=2027&month=6")))
         for cells in (week, month):

@@ -1,4 +1,5 @@
 """Recurrence and holiday arithmetic with fixed dates (TR-01, TR-11, TR-36, TR-42; domain §10.5, §10.16, §10.45)."""
+
 import datetime as dt
 
 import pytest
@@ -46,7 +47,11 @@ def test_first_tuesday_on_a_holiday_moves_to_the_first_working_tuesday(work):
 def test_monday_meeting_on_a_holiday_moves_to_the_next_working_day_of_the_week(work):
     rule = PATTERN_RRULES[RecurrencePattern.weekly_mon]
     got = days(rule, D(2026, 9, 28), D(2026, 10, 18), work, shift=True)
-    assert got == [(D(2026, 9, 28), D(2026, 9, 28)), (D(2026, 10, 8), D(2026, 10, 5)), (D(2026, 10, 12), D(2026, 10, 12))]
+    assert got == [
+        (D(2026, 9, 28), D(2026, 9, 28)),
+        (D(2026, 10, 8), D(2026, 10, 5)),
+        (D(2026, 10, 12), D(2026, 10, 12)),
+    ]
     # 春节 2026: Mon 16 Feb … Mon 23 Feb are days off; the week of 16 Feb has no working day
     got = days(rule, D(2026, 2, 16), D(2026, 2, 22), work, shift=True)
     assert got == []

@@ -1,4 +1,5 @@
 """The personal .ics feed: a revocable secret token, no session, the token user's scope; parsed with icalendar."""
+
 import datetime as dt
 import re
 
@@ -30,7 +31,9 @@ def _summaries(body: bytes) -> list[str]:
 def test_feed_parses_and_holds_only_the_users_scope(db, clients):
     soon = dt.datetime.combine(clock.today() + dt.timedelta(days=9), dt.time(15, 0))
     mine = f.meeting("荷花社区", "荷花社区订阅测试会", chair="sq1", meeting_type=MeetingType.other, planned_start=soon)
-    theirs = f.meeting("新村社区", "新村社区订阅测试会", chair="sq2", meeting_type=MeetingType.other, planned_start=soon)
+    theirs = f.meeting(
+        "新村社区", "新村社区订阅测试会", chair="sq2", meeting_type=MeetingType.other, planned_start=soon
+    )
     token = _new_token(clients("sq1"))
     anonymous = clients(None)
     r = anonymous.get(f"/calendar/ics/{token}.ics")

@@ -1,4 +1,5 @@
 """Factories for 大党建 rows the tests own."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,20 +13,42 @@ from app.modules.dangjian.models import PartyProject, ServiceFund, ServiceGroup,
 from .. import factories as f
 
 
-def project(year: int, title: str, *, community="荷花社区", secretary="sq1", liaison="leader",
-            status=ProjectStatus.draft, budget=None) -> PartyProject:
-    p = PartyProject(year=year, org_unit=f.org(community), secretary=f.user(secretary),
-                     liaison_leader=f.user(liaison), title=title, goal="目标：" + title,
-                     responsible_person=f.user(secretary), status=status,
-                     budget=Decimal(budget) if budget is not None else None, created_by_id=f.user(secretary).id)
+def project(
+    year: int,
+    title: str,
+    *,
+    community="荷花社区",
+    secretary="sq1",
+    liaison="leader",
+    status=ProjectStatus.draft,
+    budget=None,
+) -> PartyProject:
+    p = PartyProject(
+        year=year,
+        org_unit=f.org(community),
+        secretary=f.user(secretary),
+        liaison_leader=f.user(liaison),
+        title=title,
+        goal="目标：" + title,
+        responsible_person=f.user(secretary),
+        status=status,
+        budget=Decimal(budget) if budget is not None else None,
+        created_by_id=f.user(secretary).id,
+    )
     db.session.add(p)
     db.session.commit()
     return p
 
 
 def fund(year: int, community="荷花社区", allocated="150000.00") -> ServiceFund:
-    row = ServiceFund(org_unit=f.org(community), year=year, allocated_amount=Decimal(allocated),
-                      spent_amount=Decimal(0), committed_amount=Decimal(0), balance=Decimal(allocated))
+    row = ServiceFund(
+        org_unit=f.org(community),
+        year=year,
+        allocated_amount=Decimal(allocated),
+        spent_amount=Decimal(0),
+        committed_amount=Decimal(0),
+        balance=Decimal(allocated),
+    )
     db.session.add(row)
     db.session.commit()
     return row
@@ -45,10 +68,19 @@ def group(t: ServiceTeam, grid: str) -> ServiceGroup:
     return g
 
 
-def volunteer(t: ServiceTeam, g: ServiceGroup | None, name: str, phone="13912345678",
-              status=VolunteerStatus.active) -> Volunteer:
-    v = Volunteer(full_name=name, volunteer_type=VolunteerType.team_member, team=t, group=g,
-                  org_unit=(g or t).org_unit, phone=phone, status=status, joined_on=dt.date(2026, 1, 1))
+def volunteer(
+    t: ServiceTeam, g: ServiceGroup | None, name: str, phone="13912345678", status=VolunteerStatus.active
+) -> Volunteer:
+    v = Volunteer(
+        full_name=name,
+        volunteer_type=VolunteerType.team_member,
+        team=t,
+        group=g,
+        org_unit=(g or t).org_unit,
+        phone=phone,
+        status=status,
+        joined_on=dt.date(2026, 1, 1),
+    )
     db.session.add(v)
     db.session.commit()
     return v

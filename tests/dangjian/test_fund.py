@@ -1,6 +1,7 @@
 """The community fund (TR-08): Decimal money, the ceiling with the remaining balance in the
 message, reversals instead of edits, commitments warn, the balance page and its xlsx, and the
 ceiling under concurrency on PostgreSQL (the fund row is locked with SELECT … FOR UPDATE)."""
+
 import io
 import threading
 from decimal import Decimal
@@ -21,8 +22,15 @@ from .helpers import fund, project
 
 
 def spend(client, fund_id, amount, **kw):
-    body = {"fund": fund_id, "entry_type": "expenditure", "spent_on": "2040-05-06", "amount": amount,
-            "purpose": "mass_service", "description": "敬老活动物资", **kw}
+    body = {
+        "fund": fund_id,
+        "entry_type": "expenditure",
+        "spent_on": "2040-05-06",
+        "amount": amount,
+        "purpose": "mass_service",
+        "description": "敬老活动物资",
+        **kw,
+    }
     return client.api("POST", "/api/v1/fund_expenditure/", json=body)
 
 
@@ -53,8 +61,11 @@ def test_ceiling_decimal_and_reversal(db, clients):
     assert "剩余 0.70 元" in r.get_json()["message"], r.get_json()
     assert spend(sq1, fd.id, "0").status_code == 422
     assert spend(sq1, fd.id, "1.00", spent_on="2041-01-02").status_code == 422  # outside the fund's year
-    big = db.session.execute(sa.select(FundExpenditure).where(FundExpenditure.fund_id == fd.id,
-                                                              FundExpenditure.amount == Decimal("149999.00"))).scalar_one()
+    big = db.session.execute(
+        sa.select(FundExpenditure).where(
+            FundExpenditure.fund_id == fd.id, FundExpenditure.amount == Decimal("149999.00")
+        )
+    ).scalar_one()
     # a booked amount is not edited …
     r = sq1.api("PUT", f"/api/v1/fund_expenditure/{big.id}", json={"version": big.version, "amount": "9.00"})
     assert r.status_code == 422 and "冲销" in r.get_json()["message"]
@@ -75,9 +86,18 @@ def test_ceiling_decimal_and_reversal(db, clients):
 
 def test_overspending_through_the_form_shows_the_balance(db, clients):
     fd = fund(2042, allocated="1000.00")
-    page = clients("sq1").post_form("/fund_expenditure/add", {
-        "fund": str(fd.id), "entry_type": "expenditure", "spent_on": "2042-03-03", "amount": "1000.01",
-        "purpose": "other", "description": "超支测试"}, follow_redirects=True)
+    page = clients("sq1").post_form(
+        "/fund_expenditure/add",
+        {
+            "fund": str(fd.id),
+            "entry_type": "expenditure",
+            "spent_on": "2042-03-03",
+            "amount": "1000.01",
+            "purpose": "other",
+            "description": "超支测试",
+        },
+        follow_redirects=True,
+    )
     assert "剩余 1,000.00 元" in text(page)
     assert rules.ledger_totals(fd.id) == Decimal("0.00")
 
@@ -103,15 +123,20 @@ def test_balance_page_and_export_follow_the_ledger_and_scope(db, clients):
     book = openpyxl.load_workbook(io.BytesIO(clients("sq1").get("/dangjian_fund/export_xlsx/?year=2044").data))
     values = [row for row in book.active.iter_rows(values_only=True)]
     assert values[1][:6] == ("荷花社区", 2044, 150000, 0, 1234.56, 148765.44) and len(values) == 2
-    djb_rows = list(openpyxl.load_workbook(io.BytesIO(clients("djb").get(
-        "/dangjian_fund/export_xlsx/?year=2044").data)).active.iter_rows(values_only=True))
+    djb_rows = list(
+        openpyxl.load_workbook(
+            io.BytesIO(clients("djb").get("/dangjian_fund/export_xlsx/?year=2044").data)
+        ).active.iter_rows(values_only=True)
+    )
     assert len(djb_rows) == 3
     assert clients("tz1").get("/dangjian_fund/balance/").status_code in (302, 403)
 
 
 def test_two_expenditures_at_the_same_moment_do_not_exceed_the_fund(app, db, monkeypatch):
     if db.engine.dialect.name != "postgresql":
-        pytest.skip("SQLite has no row locks (SELECT … FOR UPDATE): the ceiling under concurrency is proven on PostgreSQL")
+        pytest.skip(
+            "SQLite has no row locks (SELECT … FOR UPDATE): the ceiling under concurrency is proven on PostgreSQL"
+        )
     fd = fund(2045, allocated="150000.00")
     reg = registry.get("fund_expenditure")
     real_totals = rules.ledger_totals
@@ -135,9 +160,14 @@ def test_two_expenditures_at_the_same_moment_do_not_exceed_the_fund(app, db, mon
         with app.app_context():
             from app.extensions import db as tdb
 
-            e = FundExpenditure(fund=tdb.session.get(ServiceFund, fund_id), entry_type=FundEntryType.expenditure,
-                                spent_on=__import__("datetime").date(2045, 6, 1), amount=Decimal("100000.00"),
-                                purpose=FundPurpose.other, description=f"并发支出{n}")
+            e = FundExpenditure(
+                fund=tdb.session.get(ServiceFund, fund_id),
+                entry_type=FundEntryType.expenditure,
+                spent_on=__import__("datetime").date(2045, 6, 1),
+                amount=Decimal("100000.00"),
+                purpose=FundPurpose.other,
+                description=f"并发支出{n}",
+            )
             start.wait()
             try:
                 writes.save(reg, e)

@@ -1,5 +1,6 @@
 """党建项目: TR-05 (2 per secretary-year), TR-06 (January), TR-07 (three rounds in order),
 return/resubmit with history, implementation and completion, the board and the inboxes."""
+
 import datetime as dt
 
 import sqlalchemy as sa
@@ -64,8 +65,13 @@ def test_three_rounds_in_order_then_implementation(db, clients):
     row = db.session.get(PartyProject, p.id)
     assert row.status == PS.completed and row.outcome == "楼道议事全覆盖"
     assert row.declared_at == dt.datetime(2030, 1, 10, 9) and row.approved_at and row.completed_at
-    reviews = db.session.execute(sa.select(PartyProjectReview).where(PartyProjectReview.project_id == p.id)
-                                 .order_by(PartyProjectReview.id)).scalars().all()
+    reviews = (
+        db.session.execute(
+            sa.select(PartyProjectReview).where(PartyProjectReview.project_id == p.id).order_by(PartyProjectReview.id)
+        )
+        .scalars()
+        .all()
+    )
     assert [r.round for r in reviews] == [ReviewRound.round1, ReviewRound.round2, ReviewRound.round3]
     assert [r.convener.username for r in reviews] == ["zzwy", "djb", "leader"]
     assert reviews[0].opinion == "同意" and all(r.org_unit_id == p.org_unit_id for r in reviews)
@@ -84,11 +90,16 @@ def test_return_needs_a_reason_and_resubmission_keeps_history(db, clients):
         assert state(p.id) == PS.declared  # review restarts at round 1
         assert step(clients("zzwy"), p.id, "review_round1").status_code == 200
         assert step(clients("djb"), p.id, "reject", opinion="可行性不足").status_code == 200
-    rows = db.session.execute(sa.select(PartyProjectReview.round, PartyProjectReview.result,
-                                        PartyProjectReview.opinion)
-                              .where(PartyProjectReview.project_id == p.id).order_by(PartyProjectReview.id)).all()
+    rows = db.session.execute(
+        sa.select(PartyProjectReview.round, PartyProjectReview.result, PartyProjectReview.opinion)
+        .where(PartyProjectReview.project_id == p.id)
+        .order_by(PartyProjectReview.id)
+    ).all()
     assert [(r.round.name, r.result.name, r.opinion) for r in rows] == [
-        ("round1", "return", "目标不够具体"), ("round1", "pass", None), ("round2", "reject", "可行性不足")]
+        ("round1", "return", "目标不够具体"),
+        ("round1", "pass", None),
+        ("round2", "reject", "可行性不足"),
+    ]
     assert state(p.id) == PS.rejected
 
 
@@ -101,8 +112,14 @@ def test_review_rows_are_not_entered_by_hand(db, clients):
 
 def test_a_third_project_is_refused_and_a_rejected_one_frees_its_place(db, clients):
     sq1 = clients("sq1")
-    body = {"year": 2032, "org_unit": f.org("荷花社区").id, "secretary": f.user("sq1").id,
-            "liaison_leader": f.user("leader").id, "goal": "目标", "responsible_person": f.user("sq1").id}
+    body = {
+        "year": 2032,
+        "org_unit": f.org("荷花社区").id,
+        "secretary": f.user("sq1").id,
+        "liaison_leader": f.user("leader").id,
+        "goal": "目标",
+        "responsible_person": f.user("sq1").id,
+    }
     ids = []
     for title in ("第一个项目", "第二个项目"):
         r = sq1.api("POST", "/api/v1/party_project/", json={**body, "title": title})
@@ -111,8 +128,9 @@ def test_a_third_project_is_refused_and_a_rejected_one_frees_its_place(db, clien
     r = sq1.api("POST", "/api/v1/party_project/", json={**body, "title": "第三个项目"})
     assert r.status_code == 422 and "2" in r.get_json()["message"] and "领办" in r.get_json()["message"]
     # through the form too, with the message on the page
-    page = sq1.post_form("/party_project/add", {**{k: str(v) for k, v in body.items()}, "title": "第三个项目"},
-                         follow_redirects=True)
+    page = sq1.post_form(
+        "/party_project/add", {**{k: str(v) for k, v in body.items()}, "title": "第三个项目"}, follow_redirects=True
+    )
     assert "已领办2个项目" in text(page)
     # a rejected project frees the place
     with frozen(dt.datetime(2032, 1, 5, 9)):
@@ -133,8 +151,15 @@ def test_declaration_outside_january_needs_a_leader_and_a_reason(db, clients):
     db.session.expire_all()
     row = db.session.get(PartyProject, p.id)
     assert row.status == PS.declared and row.late_reason == "社区书记调整，延后申报"
-    audit = db.session.execute(sa.select(AuditLog).where(
-        AuditLog.id > before, AuditLog.register_key == "party_project", AuditLog.row_id == p.id)).scalars().all()
+    audit = (
+        db.session.execute(
+            sa.select(AuditLog).where(
+                AuditLog.id > before, AuditLog.register_key == "party_project", AuditLog.row_id == p.id
+            )
+        )
+        .scalars()
+        .all()
+    )
     assert audit and audit[-1].user.username == "leader" and "延后申报" in audit[-1].diff
 
 
@@ -187,12 +212,26 @@ def test_board_and_waiting_for_me(db, clients):
 def test_views_load_for_the_module_roles(clients):
     for login in ("sq1", "djb", "leader"):
         c = clients(login)
-        for url in ("/party_project/list/", "/dangjian_projects/board/", "/dangjian_fund/balance/",
-                    "/service_fund/list/", "/fund_expenditure/list/", "/red_property_alliance/list/",
-                    "/volunteer/list/", "/monthly_check/list/", "/tuesday_theme/list/"):
+        for url in (
+            "/party_project/list/",
+            "/dangjian_projects/board/",
+            "/dangjian_fund/balance/",
+            "/service_fund/list/",
+            "/fund_expenditure/list/",
+            "/red_property_alliance/list/",
+            "/volunteer/list/",
+            "/monthly_check/list/",
+            "/tuesday_theme/list/",
+        ):
             assert c.get(url).status_code == 200, (login, url)
-    for url in ("/volunteer/list/", "/monthly_check/list/", "/service_list_item/list/", "/tuesday_theme/list/",
-                "/tuesday_attendance/list/", "/service_team/list/"):
+    for url in (
+        "/volunteer/list/",
+        "/monthly_check/list/",
+        "/service_list_item/list/",
+        "/tuesday_theme/list/",
+        "/tuesday_attendance/list/",
+        "/service_team/list/",
+    ):
         assert clients("tz1").get(url).status_code == 200, url
 
 
@@ -201,11 +240,13 @@ def test_review_through_the_show_page_with_an_opinion(db, clients):
     zzwy = clients("zzwy")
     page = text(zzwy.get(f"/party_project/show/{p.id}"))
     assert 'id="dj-opinion"' in page and "退回修改" in page and "第一轮通过" in page
-    r = zzwy.post_form(f"/party_project/action/return/{p.id}", {}, form_url=f"/party_project/show/{p.id}",
-                       follow_redirects=True)
+    r = zzwy.post_form(
+        f"/party_project/action/return/{p.id}", {}, form_url=f"/party_project/show/{p.id}", follow_redirects=True
+    )
     assert "审核意见" in text(r) and state(p.id) == PS.declared
-    zzwy.post_form(f"/party_project/action/return/{p.id}", {"opinion": "请补充时间节点"},
-                   form_url=f"/party_project/show/{p.id}")
+    zzwy.post_form(
+        f"/party_project/action/return/{p.id}", {"opinion": "请补充时间节点"}, form_url=f"/party_project/show/{p.id}"
+    )
     assert state(p.id) == PS.returned
     review = db.session.execute(sa.select(PartyProjectReview).where(PartyProjectReview.project_id == p.id)).scalar_one()
     assert review.opinion == "请补充时间节点" and review.convener.username == "zzwy"

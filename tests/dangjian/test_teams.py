@@ -1,5 +1,6 @@
 """组团联社 and 四个一: the month-opening job, the 团长's monthly check (TR-13), Tuesday rules
 (TR-10, TR-14), the volunteer's masked phone, and data scope of teams, volunteers and alliances."""
+
 import datetime as dt
 
 import sqlalchemy as sa
@@ -31,8 +32,11 @@ def test_open_month_is_idempotent_and_only_for_active_volunteers(app, db):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["open-month", "2050-03"])
     assert result.exit_code == 0 and "created" in result.output
-    expected = db.session.execute(sa.select(sa.func.count(Volunteer.id)).where(
-        Volunteer.is_deleted.is_(False), Volunteer.status == VolunteerStatus.active)).scalar()
+    expected = db.session.execute(
+        sa.select(sa.func.count(Volunteer.id)).where(
+            Volunteer.is_deleted.is_(False), Volunteer.status == VolunteerStatus.active
+        )
+    ).scalar()
     month = dt.date(2050, 3, 1)
     made = db.session.execute(sa.select(MonthlyCheck).where(MonthlyCheck.month == month)).scalars().all()
     assert len(made) == expected
@@ -51,8 +55,9 @@ def test_team_leader_sees_and_fills_only_their_teams_checks(app, db, clients):
     other = volunteer(other_team, None, "他队成员")
     month = dt.date(2050, 4, 1)
     rules.open_month(month)
-    check = lambda v: db.session.execute(sa.select(MonthlyCheck).where(
-        MonthlyCheck.volunteer_id == v.id, MonthlyCheck.month == month)).scalar_one()
+    check = lambda v: db.session.execute(
+        sa.select(MonthlyCheck).where(MonthlyCheck.volunteer_id == v.id, MonthlyCheck.month == month)
+    ).scalar_one()
     mine_check, other_check = check(mine), check(other)
     tz1 = clients("tz1")
     seen = ids_in_api(tz1, "monthly_check")
@@ -60,10 +65,19 @@ def test_team_leader_sees_and_fills_only_their_teams_checks(app, db, clients):
     assert tz1.get(f"/monthly_check/edit/{other_check.id}").status_code == 404
     # the check is filled through the form
     with frozen(dt.datetime(2050, 5, 1, 10)):
-        r = tz1.post_form(f"/monthly_check/edit/{mine_check.id}", {
-            "month": "2050-04-01", "volunteer": str(mine.id), "executed_list": "y", "list_updated": "y",
-            "progress_note": "清单事项已推进", "effect_note": "群众满意", "lock_version": str(mine_check.version)},
-            form_url=f"/monthly_check/edit/{mine_check.id}")
+        r = tz1.post_form(
+            f"/monthly_check/edit/{mine_check.id}",
+            {
+                "month": "2050-04-01",
+                "volunteer": str(mine.id),
+                "executed_list": "y",
+                "list_updated": "y",
+                "progress_note": "清单事项已推进",
+                "effect_note": "群众满意",
+                "lock_version": str(mine_check.version),
+            },
+            form_url=f"/monthly_check/edit/{mine_check.id}",
+        )
         assert r.status_code == 302, text(r)[:2000]
     db.session.expire_all()
     row = db.session.get(MonthlyCheck, mine_check.id)
@@ -100,15 +114,22 @@ def test_tuesday_rules(db, clients):
     t = team("周二测试团队", "荷花社区", "tz1")
     v = volunteer(t, None, "周二成员")
     tz1 = clients("tz1")
-    r = tz1.api("POST", "/api/v1/tuesday_attendance/", json={"volunteer": v.id, "activity_date": "2050-07-06",
-                                                                "attended": True})
+    r = tz1.api(
+        "POST", "/api/v1/tuesday_attendance/", json={"volunteer": v.id, "activity_date": "2050-07-06", "attended": True}
+    )
     assert r.status_code == 422 and "周二" in r.get_json()["message"]
-    r = tz1.api("POST", "/api/v1/tuesday_attendance/", json={"volunteer": v.id, "activity_date": "2050-07-05",
-                                                                "attended": True})
+    r = tz1.api(
+        "POST", "/api/v1/tuesday_attendance/", json={"volunteer": v.id, "activity_date": "2050-07-05", "attended": True}
+    )
     assert r.status_code == 201, r.get_json()
     # the community secretary sets the theme; set after Monday 23:59 is recorded late (TR-14)
-    body = {"activity_date": "2050-07-12", "org_unit": f.org("荷花社区").id, "theme": "垃圾分类宣传",
-            "optional_actions": "楼道微更新", "status": "set"}
+    body = {
+        "activity_date": "2050-07-12",
+        "org_unit": f.org("荷花社区").id,
+        "theme": "垃圾分类宣传",
+        "optional_actions": "楼道微更新",
+        "status": "set",
+    }
     with frozen(dt.datetime(2050, 7, 11, 20)):
         r = clients("sq1").api("POST", "/api/v1/tuesday_theme/", json=body)
         assert r.status_code == 201, r.get_json()
@@ -118,8 +139,14 @@ def test_tuesday_rules(db, clients):
         r = clients("sq1").api("POST", "/api/v1/tuesday_theme/", json={**body, "activity_date": "2050-07-19"})
         assert r.status_code == 201
     # a draft theme near its Tuesday is on the ladder
-    draft = TuesdayTheme(activity_date=dt.date(2050, 7, 26), org_unit=f.org("荷花社区"), team=t, theme="草拟主题",
-                         optional_actions="待定", status=ThemeStatus.draft)
+    draft = TuesdayTheme(
+        activity_date=dt.date(2050, 7, 26),
+        org_unit=f.org("荷花社区"),
+        team=t,
+        theme="草拟主题",
+        optional_actions="待定",
+        status=ThemeStatus.draft,
+    )
     db.session.add(draft)
     db.session.commit()
     reg = registry.get("tuesday_theme")
@@ -153,7 +180,9 @@ def test_scope_of_volunteers_alliances_and_themes(db, clients):
     assert ids("leader", "red_property_alliance") == {a.id for a in alliances}
     # a grid worker sees the volunteers of their grid only
     wg1_grid = f.user("wg1").org_unit_id
-    vols = db.session.execute(sa.select(Volunteer.id, Volunteer.org_unit_id).where(Volunteer.is_deleted.is_(False))).all()
+    vols = db.session.execute(
+        sa.select(Volunteer.id, Volunteer.org_unit_id).where(Volunteer.is_deleted.is_(False))
+    ).all()
     assert ids("wg1", "volunteer") == {v.id for v in vols if v.org_unit_id == wg1_grid}
     # the volunteer login sees their own profile
     vol1 = ids("vol1", "volunteer")

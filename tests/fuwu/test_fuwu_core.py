@@ -1,4 +1,5 @@
 """The two small core changes of this slice: FAB patterns fit ab_view_menu.name; PUT with empty enums."""
+
 import re
 
 from app.core import permissions

@@ -1,4 +1,5 @@
 """TR-41/TR-42 and the 承诺 deadlines with fixed dates; the holidays come from the work_calendar demo data."""
+
 import datetime as dt
 
 import pytest
@@ -23,15 +24,18 @@ def test_calendar_demo_data_has_the_holiday_mondays(cal):
     assert cal[D(2026, 10, 10)] is True  # 调休 Saturday
 
 
-@pytest.mark.parametrize("verified, expected", [
-    (D(2026, 11, 23), D(2026, 11, 23)),  # a Monday: that day
-    (D(2026, 11, 24), D(2026, 11, 25)),  # Tuesday → Wednesday
-    (D(2026, 11, 27), D(2026, 11, 27)),  # Friday → same day
-    (D(2026, 11, 28), D(2026, 11, 30)),  # Saturday → Monday
-    (D(2026, 4, 4), D(2026, 4, 8)),  # Saturday before 清明: Monday 6 April is a holiday → Wednesday
-    (D(2026, 10, 2), D(2026, 10, 9)),  # National Day week: Mon 5 and Wed 7 are holidays → Friday 9
-    (D(2026, 10, 10), D(2026, 10, 12)),  # a swapped working Saturday is not an errand day
-])
+@pytest.mark.parametrize(
+    "verified, expected",
+    [
+        (D(2026, 11, 23), D(2026, 11, 23)),  # a Monday: that day
+        (D(2026, 11, 24), D(2026, 11, 25)),  # Tuesday → Wednesday
+        (D(2026, 11, 27), D(2026, 11, 27)),  # Friday → same day
+        (D(2026, 11, 28), D(2026, 11, 30)),  # Saturday → Monday
+        (D(2026, 4, 4), D(2026, 4, 8)),  # Saturday before 清明: Monday 6 April is a holiday → Wednesday
+        (D(2026, 10, 2), D(2026, 10, 9)),  # National Day week: Mon 5 and Wed 7 are holidays → Friday 9
+        (D(2026, 10, 10), D(2026, 10, 12)),  # a swapped working Saturday is not an errand day
+    ],
+)
 def test_normal_requests_go_to_the_next_errand_day(cal, verified, expected):
     assert rules.suggested_batch_date(Urgency.normal, verified, cal) == expected
 
@@ -42,12 +46,15 @@ def test_urgent_and_special_requests_go_the_same_day(cal, urgency):
     assert rules.suggested_batch_date(urgency, D(2026, 11, 24), cal) == D(2026, 11, 24)
 
 
-@pytest.mark.parametrize("received, deadline", [
-    (dt.datetime(2026, 11, 23, 3, 0), D(2026, 11, 24)),  # Monday night call → Tuesday
-    (dt.datetime(2026, 11, 27, 22, 0), D(2026, 11, 30)),  # Friday evening → Monday
-    (dt.datetime(2026, 4, 3, 22, 0), D(2026, 4, 7)),  # before 清明: Sat, Sun, holiday Monday → Tuesday
-    (dt.datetime(2026, 10, 9, 10, 0), D(2026, 10, 10)),  # Friday → the 调休 Saturday
-])
+@pytest.mark.parametrize(
+    "received, deadline",
+    [
+        (dt.datetime(2026, 11, 23, 3, 0), D(2026, 11, 24)),  # Monday night call → Tuesday
+        (dt.datetime(2026, 11, 27, 22, 0), D(2026, 11, 30)),  # Friday evening → Monday
+        (dt.datetime(2026, 4, 3, 22, 0), D(2026, 4, 7)),  # before 清明: Sat, Sun, holiday Monday → Tuesday
+        (dt.datetime(2026, 10, 9, 10, 0), D(2026, 10, 10)),  # Friday → the 调休 Saturday
+    ],
+)
 def test_claim_deadline_is_the_end_of_the_next_working_day(cal, received, deadline):
     assert rules.claim_deadline(received, cal) == dt.datetime.combine(deadline, dt.time(23, 59, 59))
 
@@ -75,6 +82,7 @@ def test_tr41_unclaimed_request_is_escalated_to_the_secretary(db):
     assert [d.rule for d in due] == ["TR-41"]
     assert due[0].due_at == dt.datetime(2026, 4, 7, 23, 59, 59)
     from tests import factories as f
+
     assert due[0].owner_id == f.org("荷花社区").head_id and f.org("荷花社区").head_id is not None
     assert timerules.stage_of(due[0], dt.datetime(2026, 4, 8, 9)) == timerules.SUPERVISION
     r.status, r.runner = ErrandStatus.claimed, f.user("gg1")
@@ -83,8 +91,14 @@ def test_tr41_unclaimed_request_is_escalated_to_the_secretary(db):
 
 
 def test_tr42_verified_request_not_run_on_its_errand_day(db):
-    r = h.errand("荷花社区", runner="gg1", status=ErrandStatus.verifying, materials_verified=True,
-                 batch_date=D(2026, 4, 8), received_at=dt.datetime(2026, 4, 3, 10))
+    r = h.errand(
+        "荷花社区",
+        runner="gg1",
+        status=ErrandStatus.verifying,
+        materials_verified=True,
+        batch_date=D(2026, 4, 8),
+        received_at=dt.datetime(2026, 4, 3, 10),
+    )
     assert _dues("errand_request", dt.datetime(2026, 4, 5, 9), r.id) == []
     due = _dues("errand_request", dt.datetime(2026, 4, 9, 9), r.id)
     assert [d.rule for d in due] == ["TR-42"] and due[0].owner_id == r.runner_id

@@ -1,4 +1,5 @@
 """代办申请 through the real stack: claim in own community, the workflow, scope, masking, assessment."""
+
 import datetime as dt
 import io
 
@@ -61,7 +62,9 @@ def test_errand_day_skips_the_holiday_monday(db, clients):
     clock.freeze(dt.datetime(2026, 4, 4, 10, 0))  # Saturday; Monday 6 April is 清明
     try:
         r = h.errand("荷花社区", runner="gg1", status=ErrandStatus.verifying)
-        resp = clients("gg1").api("PUT", f"/api/v1/errand_request/{r.id}", json={"materials_verified": True, "version": 1})
+        resp = clients("gg1").api(
+            "PUT", f"/api/v1/errand_request/{r.id}", json={"materials_verified": True, "version": 1}
+        )
         assert resp.status_code == 200
         assert _row(db, r).batch_date == dt.date(2026, 4, 8)
         u = h.errand("荷花社区", runner="gg1", status=ErrandStatus.verifying, urgency=Urgency.urgent)
@@ -76,8 +79,9 @@ def test_runner_cannot_claim_outside_own_community_nor_change_unclaimed_rows(db,
     assert _step(clients("gg1"), other, "claim", 1).status_code == 404
     mine_to_claim = h.errand("荷花社区")
     # reads and claims in the community, but writes only the rows claimed
-    resp = clients("gg1").api("PUT", f"/api/v1/errand_request/{mine_to_claim.id}",
-                              json={"address": "改地址", "version": 1})
+    resp = clients("gg1").api(
+        "PUT", f"/api/v1/errand_request/{mine_to_claim.id}", json={"address": "改地址", "version": 1}
+    )
     assert resp.status_code == 403
     # a colleague's claimed request is not the runner's to step
     taken = h.errand("荷花社区", runner="sq1", status=ErrandStatus.claimed)
@@ -121,8 +125,9 @@ def test_errand_scope_on_list_show_api_and_export(db, clients):
     assert {g1.id, g2.id} <= seen["gg1"] and xc.id not in seen["gg1"]
     assert clients("sq2").get(f"/errand_request/show/{g1.id}").status_code == 404
     assert "范围一网格" in text(clients("sq1").get(f"/errand_request/show/{g1.id}"))
-    sheet = openpyxl.load_workbook(io.BytesIO(clients("sq2").get("/errand_request/export_xlsx/").data),
-                                   read_only=True).active
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(clients("sq2").get("/errand_request/export_xlsx/").data), read_only=True
+    ).active
     cells = {c for row in sheet.iter_rows(values_only=True) for c in row}
     assert g1.request_no not in cells and xc.request_no in cells
 
@@ -134,7 +139,10 @@ def test_applicant_phone_masked_except_for_the_runner(db, clients):
         body = clients(login).api("GET", f"/api/v1/errand_request/{r.id}").get_json()["result"]
         assert body["applicant_phone"] == masked and body["applicant_id_no"] == pii.mask("330802199001011232", "id_no")
         assert "13955556666" not in text(clients(login).get("/errand_request/list/"))
-    assert clients("gg1").api("GET", f"/api/v1/errand_request/{r.id}").get_json()["result"]["applicant_phone"] == "13955556666"
+    assert (
+        clients("gg1").api("GET", f"/api/v1/errand_request/{r.id}").get_json()["result"]["applicant_phone"]
+        == "13955556666"
+    )
     assert "13955556666" in text(clients("gg1").get(f"/errand_request/show/{r.id}"))
     # ... only for the requests the runner claimed: an unclaimed one in the community stays masked
     u = h.errand("荷花社区", applicant_phone="13944443333")
@@ -152,35 +160,73 @@ def test_applicant_phone_masked_except_for_the_runner(db, clients):
     import json
 
     from app.common.models import AuditLog
-    last = db.session.execute(sa.select(AuditLog).where(AuditLog.action == "view_pii", AuditLog.user_id == f.user("gg1").id)
-                              .order_by(AuditLog.id.desc())).scalars().first()
+
+    last = (
+        db.session.execute(
+            sa.select(AuditLog)
+            .where(AuditLog.action == "view_pii", AuditLog.user_id == f.user("gg1").id)
+            .order_by(AuditLog.id.desc())
+        )
+        .scalars()
+        .first()
+    )
     assert u.id not in json.loads(last.diff)["rows"]
 
 
 def test_assessment_figures_are_computed_from_the_month_requests(db, clients):
     runner = "gg1"
     base = dict(runner=runner, materials_verified=True)
-    h.errand("荷花社区", status=ErrandStatus.done, batch_date=dt.date(2025, 3, 5),
-             submitted_at=dt.datetime(2025, 3, 5, 9), done_at=dt.datetime(2025, 3, 6, 9),
-             satisfaction=Satisfaction.satisfied, received_at=dt.datetime(2025, 3, 2), **base)
-    h.errand("荷花社区", status=ErrandStatus.delivered, batch_date=dt.date(2025, 3, 10),
-             submitted_at=dt.datetime(2025, 3, 12, 9), done_at=dt.datetime(2025, 3, 13, 9),
-             satisfaction=Satisfaction.dissatisfied, received_at=dt.datetime(2025, 3, 7), **base)
-    h.errand("荷花社区", status=ErrandStatus.done, batch_date=dt.date(2025, 3, 14),
-             submitted_at=dt.datetime(2025, 3, 14, 9), done_at=dt.datetime(2025, 3, 20, 9),
-             received_at=dt.datetime(2025, 3, 12), **base)
-    h.errand("荷花社区", status=ErrandStatus.done, batch_date=dt.date(2025, 4, 1),  # another month
-             submitted_at=dt.datetime(2025, 4, 1, 9), done_at=dt.datetime(2025, 4, 1, 15),
-             received_at=dt.datetime(2025, 3, 30), **base)
-    r = clients("mk_fuwu").post_form("/errand_assessment/add", {
-        "month": "2025-03", "runner": str(f.user(runner).id), "org_unit": str(f.org("荷花社区").id), "score": "90"})
+    h.errand(
+        "荷花社区",
+        status=ErrandStatus.done,
+        batch_date=dt.date(2025, 3, 5),
+        submitted_at=dt.datetime(2025, 3, 5, 9),
+        done_at=dt.datetime(2025, 3, 6, 9),
+        satisfaction=Satisfaction.satisfied,
+        received_at=dt.datetime(2025, 3, 2),
+        **base,
+    )
+    h.errand(
+        "荷花社区",
+        status=ErrandStatus.delivered,
+        batch_date=dt.date(2025, 3, 10),
+        submitted_at=dt.datetime(2025, 3, 12, 9),
+        done_at=dt.datetime(2025, 3, 13, 9),
+        satisfaction=Satisfaction.dissatisfied,
+        received_at=dt.datetime(2025, 3, 7),
+        **base,
+    )
+    h.errand(
+        "荷花社区",
+        status=ErrandStatus.done,
+        batch_date=dt.date(2025, 3, 14),
+        submitted_at=dt.datetime(2025, 3, 14, 9),
+        done_at=dt.datetime(2025, 3, 20, 9),
+        received_at=dt.datetime(2025, 3, 12),
+        **base,
+    )
+    h.errand(
+        "荷花社区",
+        status=ErrandStatus.done,
+        batch_date=dt.date(2025, 4, 1),  # another month
+        submitted_at=dt.datetime(2025, 4, 1, 9),
+        done_at=dt.datetime(2025, 4, 1, 15),
+        received_at=dt.datetime(2025, 3, 30),
+        **base,
+    )
+    r = clients("mk_fuwu").post_form(
+        "/errand_assessment/add",
+        {"month": "2025-03", "runner": str(f.user(runner).id), "org_unit": str(f.org("荷花社区").id), "score": "90"},
+    )
     assert r.status_code == 302
     a = db.session.execute(sa.select(ErrandAssessment).where(ErrandAssessment.month == "2025-03")).scalar_one()
     assert a.handled_count == 3
     assert float(a.on_time_rate) == pytest.approx(66.67)
     assert float(a.satisfaction_rate) == 50.0
-    r = clients("mk_fuwu").post_form("/errand_assessment/add", {
-        "month": "2025-3", "runner": str(f.user(runner).id), "org_unit": str(f.org("荷花社区").id)})
+    r = clients("mk_fuwu").post_form(
+        "/errand_assessment/add",
+        {"month": "2025-3", "runner": str(f.user(runner).id), "org_unit": str(f.org("荷花社区").id)},
+    )
     assert "YYYY-MM" in text(r)
     # the runner reads own assessments, the other community's secretary does not
     assert a.id in ids_in_api(clients("gg1"), "errand_assessment")
@@ -188,9 +234,17 @@ def test_assessment_figures_are_computed_from_the_month_requests(db, clients):
 
 
 def test_cli_computes_a_month(app, db):
-    h.errand("荷花社区", runner="gg1", status=ErrandStatus.done, materials_verified=True, batch_date=dt.date(2024, 5, 6),
-             submitted_at=dt.datetime(2024, 5, 6, 9), done_at=dt.datetime(2024, 5, 7, 9),
-             received_at=dt.datetime(2024, 5, 3), satisfaction=Satisfaction.basically)
+    h.errand(
+        "荷花社区",
+        runner="gg1",
+        status=ErrandStatus.done,
+        materials_verified=True,
+        batch_date=dt.date(2024, 5, 6),
+        submitted_at=dt.datetime(2024, 5, 6, 9),
+        done_at=dt.datetime(2024, 5, 7, 9),
+        received_at=dt.datetime(2024, 5, 3),
+        satisfaction=Satisfaction.basically,
+    )
     out = app.test_cli_runner().invoke(args=["fuwu-assess", "--month", "2024-05"])
     assert out.exit_code == 0, out.output
     db.session.expire_all()

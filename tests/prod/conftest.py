@@ -1,5 +1,6 @@
 """Fixtures of the production tests: Redis (database 1, this branch's keys only) and helpers to
 run the real `rq worker` and gunicorn as subprocesses against the test database."""
+
 from __future__ import annotations
 
 import contextlib
@@ -55,17 +56,38 @@ def subprocess_env(**extra) -> dict:
     from config import TestConfig
 
     env = dict(os.environ)
-    env.update(TEST_DATABASE_URL=TestConfig.SQLALCHEMY_DATABASE_URI,
-               DATABASE_URL=TestConfig.SQLALCHEMY_DATABASE_URI, JIEDAO_CONFIG="config.TestConfig",
-               REDIS_URL=REDIS_URL, PYTHONPATH=str(ROOT))
+    env.update(
+        TEST_DATABASE_URL=TestConfig.SQLALCHEMY_DATABASE_URI,
+        DATABASE_URL=TestConfig.SQLALCHEMY_DATABASE_URI,
+        JIEDAO_CONFIG="config.TestConfig",
+        REDIS_URL=REDIS_URL,
+        PYTHONPATH=str(ROOT),
+    )
     env.update({k: str(v) for k, v in extra.items()})
     return env
 
 
 def run_worker_burst(timeout: float = 120) -> subprocess.CompletedProcess:
     """A real `rq worker --burst` on the test queue: runs what is queued, then exits."""
-    return subprocess.run([str(BIN / "rq"), "worker", "-w", "app.jobs.worker.Worker", "--burst", "--url", REDIS_URL, "--path", str(ROOT), QUEUE],
-                          cwd=ROOT, env=subprocess_env(), capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [
+            str(BIN / "rq"),
+            "worker",
+            "-w",
+            "app.jobs.worker.Worker",
+            "--burst",
+            "--url",
+            REDIS_URL,
+            "--path",
+            str(ROOT),
+            QUEUE,
+        ],
+        cwd=ROOT,
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 @contextlib.contextmanager
@@ -76,11 +98,24 @@ def gunicorn_servers(count: int, **env):
     try:
         for _ in range(count):
             port = free_port()
-            server_env = subprocess_env(GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS=1, GUNICORN_THREADS=2,
-                                        GUNICORN_GRACEFUL_TIMEOUT=3, **env)
+            server_env = subprocess_env(
+                GUNICORN_BIND=f"127.0.0.1:{port}",
+                GUNICORN_WORKERS=1,
+                GUNICORN_THREADS=2,
+                GUNICORN_GRACEFUL_TIMEOUT=3,
+                **env,
+            )
             log = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: a full pipe would block the server
-            procs.append(subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "run:app"],
-                                          cwd=ROOT, env=server_env, stdout=log, stderr=subprocess.STDOUT, text=True))
+            procs.append(
+                subprocess.Popen(
+                    [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "run:app"],
+                    cwd=ROOT,
+                    env=server_env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                )
+            )
             urls.append(f"http://127.0.0.1:{port}")
         for url, proc in zip(urls, procs):
             wait_http(url + "/healthz", proc)

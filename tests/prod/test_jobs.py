@@ -3,6 +3,7 @@ starting user's scope; the job page survives reloads, belongs to its user, shows
 retries them; a big import is previewed and written in jobs. Without REDIS_URL nothing changes.
 
 Cost: ~10 s (two worker processes start the app once each)."""
+
 from __future__ import annotations
 
 import io
@@ -84,8 +85,11 @@ def test_a_failed_job_shows_its_reason_and_can_be_retried(app, with_redis, clien
     with app.app_context():
         user_id = app.appbuilder.sm.find_user(username="sq1").id
     q = Queue(QUEUE, connection=with_redis)
-    job = q.enqueue(tasks.export_register, kwargs={"user_id": user_id, "register_key": "no_such_register"},
-                    meta={"user_id": user_id, "kind": "export", "label": "x"})
+    job = q.enqueue(
+        tasks.export_register,
+        kwargs={"user_id": user_id, "register_key": "no_such_register"},
+        meta={"user_id": user_id, "kind": "export", "label": "x"},
+    )
     with app.app_context():
         SimpleWorker([q], connection=with_redis).work(burst=True)
     status = sq1.get(f"/jobs/{job.id}/status").get_json()
@@ -105,7 +109,13 @@ def test_a_big_import_is_previewed_and_written_in_jobs(app, with_redis, clients)
     from app.extensions import db
 
     admin = clients("admin")
-    sheet = openpyxl.load_workbook(io.BytesIO(admin.get("/meeting/export_xlsx/?pages=current&_oc_MeetingView=planned_start&_od_MeetingView=asc").get_data())).worksheets[0]
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(
+            admin.get(
+                "/meeting/export_xlsx/?pages=current&_oc_MeetingView=planned_start&_od_MeetingView=asc"
+            ).get_data()
+        )
+    ).worksheets[0]
     header = [c.value for c in sheet[1]]
     from flask_babel import force_locale
 
@@ -115,8 +125,11 @@ def test_a_big_import_is_previewed_and_written_in_jobs(app, with_redis, clients)
         title_col = header.index(str(registry.get("meeting").label("title")))
         start_col = header.index(str(registry.get("meeting").label("planned_start")))
     # meetings already past (other tests may leave a "held" meeting in the future, which the rules refuse)
-    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)
-            if row[start_col].value is not None and row[start_col].value < clock.now()][:5]
+    rows = [
+        [c.value for c in row]
+        for row in sheet.iter_rows(min_row=2)
+        if row[start_col].value is not None and row[start_col].value < clock.now()
+    ][:5]
     assert len(rows) > 3
     for r in rows:
         r[title_col] = f"{r[title_col]}·prod"
@@ -128,8 +141,12 @@ def test_a_big_import_is_previewed_and_written_in_jobs(app, with_redis, clients)
     data = io.BytesIO()
     book.save(data)
     data.seek(0)
-    r = admin.post_form("/meeting/import_xlsx/", {"file": (data, "big.xlsx")}, form_url="/meeting/import_xlsx/",
-                        content_type="multipart/form-data")
+    r = admin.post_form(
+        "/meeting/import_xlsx/",
+        {"file": (data, "big.xlsx")},
+        form_url="/meeting/import_xlsx/",
+        content_type="multipart/form-data",
+    )
     job_id = _job_id(r)
     q = Queue(QUEUE, connection=with_redis)
     with app.app_context():
@@ -149,5 +166,5 @@ def test_a_big_import_is_previewed_and_written_in_jobs(app, with_redis, clients)
         titles = dict(db.session.query(Meeting.id, Meeting.title).filter(Meeting.id.in_(ids)).all())
         assert all(t.endswith("·prod") for t in titles.values())
         for row_id, t in titles.items():  # put the titles back for the other tests
-            db.session.query(Meeting).filter_by(id=row_id).update({"title": t[:-len("·prod")]})
+            db.session.query(Meeting).filter_by(id=row_id).update({"title": t[: -len("·prod")]})
         db.session.commit()

@@ -1,5 +1,6 @@
 """Operations: /readyz with Redis, request ids, ProxyFix, JSON logs, `check`, log retention and
 `purge-logs` (fixed clock), the deployment files. Cost: ~3 s."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 # --- health ---------------------------------------------------------------------------------
+
 
 def test_readyz_checks_redis_when_configured(app, redis_conn, monkeypatch):
     from .conftest import REDIS_URL
@@ -64,8 +66,13 @@ def _probe_app(proxy_fix: bool):
     from config import Config
 
     bare = Flask("probe")
-    bare.config.update(PROXY_FIX=proxy_fix, PROXY_FIX_HOPS=Config.PROXY_FIX_HOPS, CACHE_TYPE="SimpleCache",
-                       AUDIT_RETENTION_DAYS=183, LOG_JSON=False)
+    bare.config.update(
+        PROXY_FIX=proxy_fix,
+        PROXY_FIX_HOPS=Config.PROXY_FIX_HOPS,
+        CACHE_TYPE="SimpleCache",
+        AUDIT_RETENTION_DAYS=183,
+        LOG_JSON=False,
+    )
     ops.install(bare)
 
     @bare.get("/probe")
@@ -86,6 +93,7 @@ def test_proxy_fix_uses_forwarded_headers_only_when_enabled():
 
 
 # --- retention ------------------------------------------------------------------------------
+
 
 def test_retention_below_six_months_is_refused(app):
     from app.maintenance.retention import RetentionRefused, cutoff
@@ -114,8 +122,12 @@ def test_purge_logs_removes_only_rows_older_than_the_retention(app):
         oldest = db.session.execute(sa.select(sa.func.min(AuditLog.at))).scalar() or clock.now()
         now = oldest.replace(microsecond=0) - dt.timedelta(days=1)  # every existing row is younger
         clock.freeze(now)
-        ages = {"400d": dt.timedelta(days=400), "183d+1s": dt.timedelta(days=183, seconds=1),
-                "183d-1s": dt.timedelta(days=183, seconds=-1), "10d": dt.timedelta(days=10)}
+        ages = {
+            "400d": dt.timedelta(days=400),
+            "183d+1s": dt.timedelta(days=183, seconds=1),
+            "183d-1s": dt.timedelta(days=183, seconds=-1),
+            "10d": dt.timedelta(days=10),
+        }
         ids = {}
         for name, age in ages.items():
             row = AuditLog(at=now - age, action="login", diff=json.dumps({"prod_test": name}))
@@ -139,6 +151,7 @@ def test_purge_logs_removes_only_rows_older_than_the_retention(app):
 
 
 # --- check ----------------------------------------------------------------------------------
+
 
 def test_check_is_clean_on_the_migrated_database(app):
     out = app.test_cli_runner().invoke(args=["check"])
@@ -173,8 +186,10 @@ def test_check_reports_orphan_rows(app):
     with app.app_context():
         if db.engine.dialect.name != "sqlite":
             pytest.skip("orphan rows need a database without foreign key enforcement (SQLite)")
-        db.session.execute(sa.text("INSERT INTO audit_log (at, action, user_id) VALUES (:at, 'prod_orphan', 987654)"),
-                           {"at": dt.datetime(2026, 1, 1)})
+        db.session.execute(
+            sa.text("INSERT INTO audit_log (at, action, user_id) VALUES (:at, 'prod_orphan', 987654)"),
+            {"at": dt.datetime(2026, 1, 1)},
+        )
         db.session.commit()
         try:
             out = app.test_cli_runner().invoke(args=["check"])
@@ -187,6 +202,7 @@ def test_check_reports_orphan_rows(app):
 
 
 # --- deployment files -----------------------------------------------------------------------
+
 
 def _compose_errors(doc) -> list[str]:
     import jsonschema

@@ -3,6 +3,7 @@ test database with the sign-in limit per account on (app/access/ratelimit.py, vi
 Failed logins split across both servers are counted together (in the database, which every process
 sees; tests/security/test_limits_across_processes.py does the same without Redis).
 Cost: ~10 s (two app starts)."""
+
 from __future__ import annotations
 
 import re
@@ -17,16 +18,21 @@ CSRF_RE = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
 
 @pytest.fixture()
 def two_servers(app, redis_conn):
-    with gunicorn_servers(2, JIEDAO_LOGIN_LIMIT_ACCOUNT=f"{LIMIT} per 1 minute",
-                          JIEDAO_LOGIN_LIMIT_ADDRESS="1000 per 1 minute") as urls:
+    with gunicorn_servers(
+        2, JIEDAO_LOGIN_LIMIT_ACCOUNT=f"{LIMIT} per 1 minute", JIEDAO_LOGIN_LIMIT_ADDRESS="1000 per 1 minute"
+    ) as urls:
         yield urls
 
 
 def _failed_login(session, base: str) -> int:
     page = session.get(base + "/login/", timeout=10)
     token = CSRF_RE.search(page.text).group(1)
-    r = session.post(base + "/login/", data={"csrf_token": token, "username": "sq1", "password": "wrong"},
-                     allow_redirects=False, timeout=10)
+    r = session.post(
+        base + "/login/",
+        data={"csrf_token": token, "username": "sq1", "password": "wrong"},
+        allow_redirects=False,
+        timeout=10,
+    )
     return r.status_code
 
 
@@ -41,8 +47,13 @@ def test_login_rate_limit_holds_across_two_processes(two_servers):
 def _limit_is_shared(a, b, sa, sb):
     import requests
 
-    codes = [_failed_login(sa, a), _failed_login(sb, b), _failed_login(sa, a), _failed_login(sb, b),
-             _failed_login(sa, a)]
+    codes = [
+        _failed_login(sa, a),
+        _failed_login(sb, b),
+        _failed_login(sa, a),
+        _failed_login(sb, b),
+        _failed_login(sa, a),
+    ]
     assert 429 not in codes, codes  # 5 attempts: at the limit, none refused (A saw 3, B saw 2)
     # the 6th attempt, on B, which itself saw only 2: refused because the count is shared
     assert _failed_login(sb, b) == 429

@@ -1,6 +1,7 @@
 """Two escalation sweeps started at once (two threads, each with its own session and connection):
 one runs, the other reports itself skipped; every escalation is recorded once. On PostgreSQL the
 lock is pg_try_advisory_lock, on SQLite a lock file. Cost: < 2 s."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -55,9 +56,14 @@ def test_two_sweeps_at_once_record_each_escalation_once(app, monkeypatch):
         assert results["second"]["skipped"] is True and results["second"]["recorded"] == 0
         assert results["first"]["skipped"] is False and results["first"]["recorded"] > 0
         with app.app_context():
-            rows = db.session.execute(sa.select(
-                EscalationRecord.register_key, EscalationRecord.row_id, EscalationRecord.rule_code,
-                EscalationRecord.stage)).all()
+            rows = db.session.execute(
+                sa.select(
+                    EscalationRecord.register_key,
+                    EscalationRecord.row_id,
+                    EscalationRecord.rule_code,
+                    EscalationRecord.stage,
+                )
+            ).all()
             assert len(rows) == len(set(rows))  # each (register, row, rule, stage) once
             new = len(rows) - len(before)
             assert new == results["first"]["recorded"]
@@ -69,8 +75,9 @@ def test_two_sweeps_at_once_record_each_escalation_once(app, monkeypatch):
         with app.app_context():  # leave the escalation records as they were for the other tests
             db.session.execute(sa.delete(EscalationRecord).where(EscalationRecord.id.not_in(list(before) or [0])))
             for rec_id, resolved in before.items():
-                db.session.execute(sa.update(EscalationRecord).where(EscalationRecord.id == rec_id)
-                                   .values(resolved_at=resolved))
+                db.session.execute(
+                    sa.update(EscalationRecord).where(EscalationRecord.id == rec_id).values(resolved_at=resolved)
+                )
             db.session.commit()
             db.session.remove()
 

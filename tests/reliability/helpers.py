@@ -1,5 +1,6 @@
 """Helpers for driving every register generically: read a page's form as a browser would submit it,
 find or make a row per register, two independent logged-in sessions."""
+
 from __future__ import annotations
 
 from html.parser import HTMLParser
@@ -28,8 +29,12 @@ class _FormParser(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "form":
-            if not self.in_form and (self.form_id is None or a.get("id") == self.form_id) and \
-                    a.get("method", "get").lower() == "post" and not self.fields:
+            if (
+                not self.in_form
+                and (self.form_id is None or a.get("id") == self.form_id)
+                and a.get("method", "get").lower() == "post"
+                and not self.fields
+            ):
                 self.in_form = True
             return
         if not self.in_form:
@@ -74,7 +79,7 @@ def _strip_first_newline(value: str) -> str:
     # as a browser: one newline right after <textarea> is not part of the value
     for nl in ("\r\n", "\n", "\r"):
         if value.startswith(nl):
-            return value[len(nl):]
+            return value[len(nl) :]
     return value
 
 
@@ -98,8 +103,11 @@ def with_values(fields, **values) -> dict:
 
 
 def editable_registers() -> list[registry.Register]:
-    return [r for r in registry.all_registers() if r.views and r.writable and
-            (r.form_columns is None or len(r.form_columns) > 0)]
+    return [
+        r
+        for r in registry.all_registers()
+        if r.views and r.writable and (r.form_columns is None or len(r.form_columns) > 0)
+    ]
 
 
 def text_column(reg: registry.Register) -> str | None:
@@ -112,8 +120,12 @@ def text_column(reg: registry.Register) -> str | None:
         return "remarks"
     for col in form:
         c = reg.model.__table__.c.get(col)
-        if c is not None and isinstance(c.type, sa.String) and not isinstance(c.type, (sa.Enum, EnumSet)) \
-                and col not in reg.pii:
+        if (
+            c is not None
+            and isinstance(c.type, sa.String)
+            and not isinstance(c.type, (sa.Enum, EnumSet))
+            and col not in reg.pii
+        ):
             return col
     return None
 
@@ -129,8 +141,11 @@ def live_row(reg: registry.Register):
     from app.core.rules import RuleViolation
 
     model = reg.model
-    ids = db.session.execute(sa.select(model.id).where(model.is_deleted.is_(False)).order_by(model.id.desc())
-                             .limit(20)).scalars().all()
+    ids = (
+        db.session.execute(sa.select(model.id).where(model.is_deleted.is_(False)).order_by(model.id.desc()).limit(20))
+        .scalars()
+        .all()
+    )
     for row_id in ids:
         row = db.session.get(model, row_id)
         for col, value in FILLED_ON_EDIT.get(reg.key, {}).items():
@@ -156,7 +171,13 @@ def problems(html: str) -> list[str]:
     import re
 
     errs = [m.strip() for m in re.findall(r'<span class="help-block">(.*?)</span>', html, re.S) if m.strip()]
-    alerts = [re.sub(r"<[^>]+>|\s+", " ", m).strip() for m in
-              re.findall(r'<div class="alert[^"]*"[^>]*>(.*?)</div>', html, re.S)]
-    labels = re.findall(r'<label for="(\w+)"[^>]*>\s*([^<]*?)\s*</label>\s*</td>\s*<td>.*?<span class="help-block">(.+?)</span>', html, re.S)
+    alerts = [
+        re.sub(r"<[^>]+>|\s+", " ", m).strip()
+        for m in re.findall(r'<div class="alert[^"]*"[^>]*>(.*?)</div>', html, re.S)
+    ]
+    labels = re.findall(
+        r'<label for="(\w+)"[^>]*>\s*([^<]*?)\s*</label>\s*</td>\s*<td>.*?<span class="help-block">(.+?)</span>',
+        html,
+        re.S,
+    )
     return errs + alerts + [f"{a}:{c.strip()}" for a, _b, c in labels]

@@ -1,6 +1,7 @@
 """backup / restore: the test database (demo data and an attachment) backed up, restored into an EMPTY
 database (a fresh SQLite file; on PostgreSQL a scratch database made and dropped here), and compared
 table by table: row counts and a checksum over the ordered rows."""
+
 from __future__ import annotations
 
 import io
@@ -42,8 +43,12 @@ def test_backup_then_restore_into_an_empty_database_is_identical(app, clients, t
     with app.app_context():
         meeting_id = db.session.execute(sa.select(Meeting.id).where(Meeting.is_deleted.is_(False))).scalars().first()
     content = f"备份测试 {uuid.uuid4()}".encode()
-    r = admin.post_form(f"/attachments/meeting/{meeting_id}/upload", {"file": (io.BytesIO(content), "备份.txt")},
-                        form_url=f"/meeting/show/{meeting_id}", content_type="multipart/form-data")
+    r = admin.post_form(
+        f"/attachments/meeting/{meeting_id}/upload",
+        {"file": (io.BytesIO(content), "备份.txt")},
+        form_url=f"/meeting/show/{meeting_id}",
+        content_type="multipart/form-data",
+    )
     assert r.status_code in (200, 302), r.status_code
 
     out = tmp_path / "backup"

@@ -3,6 +3,7 @@ with their own HTTP sessions, logged in as five demo roles) browsing lists and s
 (API adds and edits of a meeting each role shares) for a bounded time. No 5xx; every accepted add is a
 row; every shared meeting's version went up by exactly its accepted edits (409s are refused, not lost).
 bench/load.py runs the same for longer and prints throughput and p95."""
+
 from __future__ import annotations
 
 import os

@@ -1,6 +1,7 @@
 """Lost updates are refused on EVERY register: two logged-in sessions open the same row, both
 edit it; the first save wins, the second is refused — the form says so and keeps what was typed,
 the API answers 409 — and the row holds the first edit."""
+
 from __future__ import annotations
 
 import pytest

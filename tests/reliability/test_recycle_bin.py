@@ -1,5 +1,6 @@
 """Delete protection and the recycle bin: a row that live rows refer to is not deleted (the message
 names them), deleted rows go to the recycle bin, and 系统管理员 restores them (audited)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,12 +18,20 @@ from tests.conftest import text
 def _meeting_with_tasks(db, n: int):
     m = f.meeting("荷花社区", "回收站测试会", created_by="admin")
     for i in range(n):
-        db.session.add(WorkItem(module=Module.dangjian, kind=WorkItemKind.other, title=f"回收站任务{i}",
-                                org_unit=f.org("荷花社区"), deadline=dt.date(2026, 12, 10),
-                                status=WorkItemStatus.todo, meeting_id=m.id, created_by_id=f.user("admin").id))
+        db.session.add(
+            WorkItem(
+                module=Module.dangjian,
+                kind=WorkItemKind.other,
+                title=f"回收站任务{i}",
+                org_unit=f.org("荷花社区"),
+                deadline=dt.date(2026, 12, 10),
+                status=WorkItemStatus.todo,
+                meeting_id=m.id,
+                created_by_id=f.user("admin").id,
+            )
+        )
     db.session.commit()
-    return m.id, [w.id for w in db.session.execute(
-        sa.select(WorkItem).where(WorkItem.meeting_id == m.id)).scalars()]
+    return m.id, [w.id for w in db.session.execute(sa.select(WorkItem).where(WorkItem.meeting_id == m.id)).scalars()]
 
 
 def _deleted(db, model, row_id) -> bool:
@@ -33,7 +42,9 @@ def _deleted(db, model, row_id) -> bool:
 def test_delete_of_a_referenced_row_is_refused_and_names_the_dependents(db, clients):
     admin = clients("admin")
     meeting_id, tasks = _meeting_with_tasks(db, 3)
-    r = admin.post_form(f"/meeting/delete/{meeting_id}", {}, form_url=f"/meeting/show/{meeting_id}", follow_redirects=True)
+    r = admin.post_form(
+        f"/meeting/delete/{meeting_id}", {}, form_url=f"/meeting/show/{meeting_id}", follow_redirects=True
+    )
     assert r.status_code == 200
     assert re.search(r"该记录被\s*3\s*条工作任务\s*引用", text(r)), text(r)[:3000]
     assert not _deleted(db, Meeting, meeting_id)
@@ -56,12 +67,21 @@ def test_recycle_bin_lists_and_restores_for_admin_only(db, clients):
     body = text(page)
     assert f'data-register="work_item" data-row="{task_id}"' in body and "回收站任务0" in body
     # restore: back in the register and its API, and the audit log says so
-    r = admin.post_form(f"/recycle_bin/restore/work_item/{task_id}", {}, form_url="/recycle_bin/", follow_redirects=True)
+    r = admin.post_form(
+        f"/recycle_bin/restore/work_item/{task_id}", {}, form_url="/recycle_bin/", follow_redirects=True
+    )
     assert r.status_code == 200 and "已恢复" in text(r)
     assert not _deleted(db, WorkItem, task_id)
     assert admin.api("GET", f"/api/v1/work_item/{task_id}").status_code == 200
-    actions = db.session.execute(sa.select(AuditLog.action).where(
-        AuditLog.register_key == "work_item", AuditLog.row_id == task_id).order_by(AuditLog.id)).scalars().all()
+    actions = (
+        db.session.execute(
+            sa.select(AuditLog.action)
+            .where(AuditLog.register_key == "work_item", AuditLog.row_id == task_id)
+            .order_by(AuditLog.id)
+        )
+        .scalars()
+        .all()
+    )
     assert actions[-2:] == ["delete", "restore"]
     assert f'data-row="{task_id}"' not in text(admin.get("/recycle_bin/?register=work_item"))
     # nobody else opens the bin or restores

@@ -2,6 +2,7 @@
 already written — leaves nothing behind (no row, no link row, no audit row), and the user gets a
 message, not a 500. Three kinds of write: a form save with many-to-many links and audit rows, an
 xlsx import failing on row N, a workflow step whose effect writes a review record."""
+
 from __future__ import annotations
 
 import contextlib
@@ -46,9 +47,16 @@ def listening(target, name, fn):
 def test_form_save_with_links_and_audit_rows_fails_after_they_are_written(db, clients):
     title = "事务测试会议"
     attendees = [str(f.user(u).id) for u in ("sq1", "wg1", "tz1")]
-    data = {"module": "dangjian", "meeting_type": "team_weekly", "title": title,
-            "org_unit": str(f.org("荷花社区").id), "status": "planned", "planned_start": "2026-12-03T09:00",
-            "chair": str(f.user("sq1").id), "attendees": attendees}
+    data = {
+        "module": "dangjian",
+        "meeting_type": "team_weekly",
+        "title": title,
+        "org_unit": str(f.org("荷花社区").id),
+        "status": "planned",
+        "planned_start": "2026-12-03T09:00",
+        "chair": str(f.user("sq1").id),
+        "attendees": attendees,
+    }
     clients("admin")
     before = (_count(db, Meeting), _count(db, meeting_attendee), _count(db, AuditLog))
     seen = {}
@@ -116,8 +124,9 @@ def test_workflow_step_whose_review_record_fails_leaves_status_and_record_unchan
         raise _boom("after the review record")
 
     with listening(PartyProjectReview, "after_insert", fail_after_review):
-        r = zzwy.api("POST", f"/api/v1/party_project/{p_id}/transition/review_round1",
-                     {"version": version, "opinion": "同意"})
+        r = zzwy.api(
+            "POST", f"/api/v1/party_project/{p_id}/transition/review_round1", {"version": version, "opinion": "同意"}
+        )
     assert r.status_code == 422, (r.status_code, r.get_json())
     db.session.expire_all()
     row = db.session.get(PartyProject, p_id)
@@ -125,8 +134,9 @@ def test_workflow_step_whose_review_record_fails_leaves_status_and_record_unchan
     assert _count(db, PartyProjectReview, PartyProjectReview.project_id == p_id) == reviews
     assert _count(db, AuditLog) == audit
     # the same step without the failure goes through, with its record
-    r = clients("zzwy").api("POST", f"/api/v1/party_project/{p_id}/transition/review_round1",
-                            {"version": version, "opinion": "同意"})
+    r = clients("zzwy").api(
+        "POST", f"/api/v1/party_project/{p_id}/transition/review_round1", {"version": version, "opinion": "同意"}
+    )
     assert r.status_code == 200, r.get_json()
     assert _count(db, PartyProjectReview, PartyProjectReview.project_id == p_id) == reviews + 1
 
@@ -145,14 +155,16 @@ def test_workflow_effect_that_fails_after_writing_its_record_leaves_nothing(db, 
     def effect_then_fail(item, p):
         original.effect(item, p)
         db.session.flush()  # the status change and the review record are in the database now
-        written["reviews"] = db.session.execute(sa.select(sa.func.count()).select_from(PartyProjectReview)
-                                                .where(PartyProjectReview.project_id == item.id)).scalar()
+        written["reviews"] = db.session.execute(
+            sa.select(sa.func.count()).select_from(PartyProjectReview).where(PartyProjectReview.project_id == item.id)
+        ).scalar()
         raise RuleViolation("injected failure after the review record")
 
     broken = dataclasses.replace(original, effect=effect_then_fail)
     monkeypatch.setattr(reg, "transitions", tuple(broken if t is original else t for t in reg.transitions))
-    r = clients("zzwy").api("POST", f"/api/v1/party_project/{p_id}/transition/review_round1",
-                            {"version": version, "opinion": "同意"})
+    r = clients("zzwy").api(
+        "POST", f"/api/v1/party_project/{p_id}/transition/review_round1", {"version": version, "opinion": "同意"}
+    )
     assert r.status_code == 422, (r.status_code, r.get_json())
     assert written["reviews"] == 1
     db.session.expire_all()

@@ -1,5 +1,6 @@
 """Fuzzing writes hostile and random values into the shared test database: every test module here
 puts the register tables back as they were afterwards, so the suites that run later see the demo data."""
+
 from __future__ import annotations
 
 import pytest
@@ -30,7 +31,9 @@ def restore(db, snap: dict) -> None:
         current = {}
         for t in tables:
             pk = list(t.primary_key.columns)
-            current[t.name] = {tuple(r._mapping[c.name] for c in pk): dict(r._mapping) for r in conn.execute(sa.select(t))}
+            current[t.name] = {
+                tuple(r._mapping[c.name] for c in pk): dict(r._mapping) for r in conn.execute(sa.select(t))
+            }
         for t in reversed(tables):  # rows that were not there
             pk = list(t.primary_key.columns)
             for key in set(current[t.name]) - set(snap[t.name]):

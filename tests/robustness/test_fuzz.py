@@ -4,6 +4,7 @@ strings, wrong types, impossible dates and huge numbers; SQL fragments in list f
 API `q` filters. Asserted: never a 5xx; a refused write changes nothing (the row's version and value
 stay); an accepted one reads back exactly as sent; stored HTML is shown escaped on list and show
 pages and exported as text (never as a formula)."""
+
 from __future__ import annotations
 
 import decimal
@@ -24,11 +25,21 @@ from tests.reliability.helpers import FILLED_ON_EDIT, editable_registers, form_f
 XSS = '<script>alert("xss")</script>'
 XSS_IMG = '"><img src=x onerror=alert(1)>'
 HOSTILE_TEXT = [
-    XSS, XSS_IMG,
-    "' OR '1'='1' --", "1; DROP TABLE meeting; --",
-    "=HYPERLINK(\"http://evil.example\",\"点我\")", "+1+2", "-3+4", "@SUM(A1:A2)",
-    "😀👨‍👩‍👧 emoji", "０１２３ 全角数字", "臺灣繁體字與異體字", "a\u200db\u200cc\ufeffd", "\u202eRTL 覆盖\u202c\u200f",
-    "制表\t换行\n回车\r\n", "  前后空格  ",
+    XSS,
+    XSS_IMG,
+    "' OR '1'='1' --",
+    "1; DROP TABLE meeting; --",
+    '=HYPERLINK("http://evil.example","点我")',
+    "+1+2",
+    "-3+4",
+    "@SUM(A1:A2)",
+    "😀👨‍👩‍👧 emoji",
+    "０１２３ 全角数字",
+    "臺灣繁體字與異體字",
+    "a\u200db\u200cc\ufeffd",
+    "\u202eRTL 覆盖\u202c\u200f",
+    "制表\t换行\n回车\r\n",
+    "  前后空格  ",
 ]
 NUL = "NUL\x00字节"
 
@@ -82,8 +93,11 @@ def _row_count(reg) -> int:
 
 
 def _put(client, reg, row_id, **values):
-    return client.api("PUT", f"/api/v1/{reg.key}/{row_id}",
-                      {"version": _version(reg, row_id), **FILLED_ON_EDIT.get(reg.key, {}), **values})
+    return client.api(
+        "PUT",
+        f"/api/v1/{reg.key}/{row_id}",
+        {"version": _version(reg, row_id), **FILLED_ON_EDIT.get(reg.key, {}), **values},
+    )
 
 
 def _check_put(client, reg, row_id, col, value):
@@ -94,14 +108,21 @@ def _check_put(client, reg, row_id, col, value):
     if r.status_code == 200:
         assert _value(reg, row_id, col) == value, (reg.key, col, repr(value)[:80])
         got = client.api("GET", f"/api/v1/{reg.key}/{row_id}")
-        assert got.status_code == 200, (reg.key, col, repr(value)[:80], got.status_code, got.get_data(as_text=True)[:300])
+        assert got.status_code == 200, (
+            reg.key,
+            col,
+            repr(value)[:80],
+            got.status_code,
+            got.get_data(as_text=True)[:300],
+        )
         shown = got.get_json()["result"]
         if col in shown and col not in reg.pii:
             assert shown[col] == value, (reg.key, col, repr(value)[:80])
         return True
     assert r.status_code in (400, 409, 422), (reg.key, col, r.status_code)
-    assert _version(reg, row_id) == before_version and _value(reg, row_id, col) == before_value, \
+    assert _version(reg, row_id) == before_version and _value(reg, row_id, col) == before_value, (
         f"{reg.key}.{col}: refused ({r.status_code}) but the row changed"
+    )
     return False
 
 
@@ -116,8 +137,12 @@ def _check_put_many(client, reg, row_id, values: dict) -> bool:
     """PUT several columns at once: stored exactly, or refused with nothing changed."""
     before = _version(reg, row_id), {c: _value(reg, row_id, c) for c in values}
     r = _put(client, reg, row_id, **values)
-    assert r.status_code < 500, (reg.key, {c: repr(v)[:60] for c, v in values.items()}, r.status_code,
-                                 r.get_data(as_text=True)[:500])
+    assert r.status_code < 500, (
+        reg.key,
+        {c: repr(v)[:60] for c, v in values.items()},
+        r.status_code,
+        r.get_data(as_text=True)[:500],
+    )
     if r.status_code == 200:
         got = client.api("GET", f"/api/v1/{reg.key}/{row_id}")
         assert got.status_code == 200, (reg.key, got.status_code, got.get_data(as_text=True)[:300])
@@ -128,8 +153,9 @@ def _check_put_many(client, reg, row_id, values: dict) -> bool:
                 assert shown[col] == value, (reg.key, col, repr(value)[:80], repr(shown[col])[:80])
         return True
     assert r.status_code in (400, 409, 422), (reg.key, r.status_code)
-    assert (_version(reg, row_id), {c: _value(reg, row_id, c) for c in values}) == before, \
+    assert (_version(reg, row_id), {c: _value(reg, row_id, c) for c in values}) == before, (
         f"{reg.key}: refused ({r.status_code}) but the row changed"
+    )
     return False
 
 
@@ -171,15 +197,33 @@ def test_hostile_text_round_trips_or_is_refused_whole(db, clients, reg):
 
 
 WRONG = {
-    "int": ["abc", 1.5, -1, 2 ** 31, 10 ** 30, "", None, [], {}],
-    "num": ["abc", "NaN", "Infinity", "-1e400", "1e30", -0.01, "-99999999999.99", "12345678901234567890.123", "", [],
-            "１２３"],
+    "int": ["abc", 1.5, -1, 2**31, 10**30, "", None, [], {}],
+    "num": [
+        "abc",
+        "NaN",
+        "Infinity",
+        "-1e400",
+        "1e30",
+        -0.01,
+        "-99999999999.99",
+        "12345678901234567890.123",
+        "",
+        [],
+        "１２３",
+    ],
     "date": ["0000-01-01", "10000-01-01", "2026-02-30", "2026-13-01", "20261301", "abc", "", 0, "２０２６-０１-０１"],
-    "datetime": ["0000-01-01T00:00:00", "10000-01-01T00:00:00", "2026-02-30T09:00:00", "2026-01-01T25:00:00", "abc",
-                 "2026-01-01 09:00:00+25:00", 1700000000],
+    "datetime": [
+        "0000-01-01T00:00:00",
+        "10000-01-01T00:00:00",
+        "2026-02-30T09:00:00",
+        "2026-01-01T25:00:00",
+        "abc",
+        "2026-01-01 09:00:00+25:00",
+        1700000000,
+    ],
     "bool": ["maybe", 2, "是", [], {}],
     "enum": ["no_such_value", "<script>", 1, "", []],
-    "m2o": [999_999_999, -1, "abc", 0, 2 ** 63],
+    "m2o": [999_999_999, -1, "abc", 0, 2**63],
 }
 
 
@@ -226,7 +270,12 @@ def test_wrong_types_dates_and_numbers_never_fail_the_server(db, clients, reg):
             elif kind == "num" and isinstance(value, (int, float, str)):
                 # accepted numbers are stored exactly as sent
                 stored = _value(reg, row_id, col)
-                assert stored is None or decimal.Decimal(str(stored)) == decimal.Decimal(str(value)), (reg.key, col, value, stored)
+                assert stored is None or decimal.Decimal(str(stored)) == decimal.Decimal(str(value)), (
+                    reg.key,
+                    col,
+                    value,
+                    stored,
+                )
         # POST: the wrong value alone is refused without a row
         p = admin.api("POST", f"/api/v1/{reg.key}/", {col: value})
         assert p.status_code < 500, (reg.key, col, repr(value), p.status_code)
@@ -237,16 +286,30 @@ def test_wrong_types_dates_and_numbers_never_fail_the_server(db, clients, reg):
     for body in (["a list"], "a string", {"id": "x", "version": {"$gt": 0}}, {"org_unit": {"id": 1}}):
         p = admin.api("POST", f"/api/v1/{reg.key}/", body)
         assert p.status_code < 500, (reg.key, body, p.status_code)
-    assert admin.post(f"/api/v1/{reg.key}/", data=b"\xff\xfe not json", content_type="application/json").status_code < 500
+    assert (
+        admin.post(f"/api/v1/{reg.key}/", data=b"\xff\xfe not json", content_type="application/json").status_code < 500
+    )
     assert _row_count(reg) == count
 
 
-SQL = ["' OR 1=1 --", "'; DROP TABLE audit_log; --", "\" OR \"\"=\"", "%' UNION SELECT username, password FROM ab_user --",
-       "1) OR (1=1", "\\", "%", "_", NUL, "😀", "０１２"]
+SQL = [
+    "' OR 1=1 --",
+    "'; DROP TABLE audit_log; --",
+    '" OR ""="',
+    "%' UNION SELECT username, password FROM ab_user --",
+    "1) OR (1=1",
+    "\\",
+    "%",
+    "_",
+    NUL,
+    "😀",
+    "０１２",
+]
 
 
-@pytest.mark.parametrize("reg", [r for r in registry.all_registers() if r.views and r.search_columns],
-                         ids=lambda r: r.key)
+@pytest.mark.parametrize(
+    "reg", [r for r in registry.all_registers() if r.views and r.search_columns], ids=lambda r: r.key
+)
 def test_sql_fragments_in_list_filters_and_api_queries(db, clients, reg):
     admin = clients("admin")
     oprs = ("eq", "ct", "sw", "gt", "rel_o_m", "nct")
@@ -260,8 +323,18 @@ def test_sql_fragments_in_list_filters_and_api_queries(db, clients, reg):
             q = prison.dumps({"filters": [{"col": col, "opr": opr, "value": value}]})
             r = admin.api("GET", f"/api/v1/{reg.key}/?q=" + urllib.parse.quote(q))
             assert r.status_code < 500, (reg.key, col, opr, value, r.status_code)
-    for q in _rotated(["(filters:!((col:id,opr:eq,value:'1 OR 1=1')))", "(order_column:'id; DROP TABLE x',order_direction:asc)",
-                       "(page_size:100000000000000000000)", "(page:-1)", "((((", "(columns:!('password'))"], reg, 2):
+    for q in _rotated(
+        [
+            "(filters:!((col:id,opr:eq,value:'1 OR 1=1')))",
+            "(order_column:'id; DROP TABLE x',order_direction:asc)",
+            "(page_size:100000000000000000000)",
+            "(page:-1)",
+            "((((",
+            "(columns:!('password'))",
+        ],
+        reg,
+        2,
+    ):
         r = admin.api("GET", f"/api/v1/{reg.key}/?q=" + urllib.parse.quote(q))
         assert r.status_code < 500, (reg.key, q, r.status_code)
     # the tables are all still there
@@ -277,13 +350,16 @@ def test_stored_html_is_escaped_on_pages_and_text_in_exports(db, clients, reg):
     value = f"{XSS}{XSS_IMG}" if (reg.model.__table__.c[col].type.length or 100) >= 60 else XSS
     r = _put(admin, reg, row_id, **{col: value})
     assert r.status_code == 200, (reg.key, col, r.get_json())
-    for url in (f"/{reg.key}/show/{row_id}", f"/{reg.key}/list/?_oc_{reg.key}=id&_od_{reg.key}=desc",
-                f"/{reg.key}/edit/{row_id}"):
+    for url in (
+        f"/{reg.key}/show/{row_id}",
+        f"/{reg.key}/list/?_oc_{reg.key}=id&_od_{reg.key}=desc",
+        f"/{reg.key}/edit/{row_id}",
+    ):
         page = text(admin.get(url))
         assert "<script>alert(" not in page and "<img src=x" not in page, (reg.key, url)
     assert "&lt;script&gt;alert(" in text(admin.get(f"/{reg.key}/show/{row_id}"))
     # the xlsx export holds it as text; formula starters stay text too
-    formula = "=HYPERLINK(\"http://evil.example\",\"x\")"
+    formula = '=HYPERLINK("http://evil.example","x")'
     assert _put(admin, reg, row_id, **{col: formula}).status_code == 200
     export = admin.get(f"/{reg.key}/export_xlsx/")
     assert export.status_code == 200
@@ -304,8 +380,10 @@ def test_hostile_values_through_the_edit_form(db, clients, reg):
         page = admin.get(f"/{reg.key}/edit/{row_id}")
         assert page.status_code == 200
         before = _version(reg, row_id)
-        r = admin.post(f"/{reg.key}/edit/{row_id}",
-                       data=with_values(form_fields(text(page)), **{**FILLED_ON_EDIT.get(reg.key, {}), col: value}))
+        r = admin.post(
+            f"/{reg.key}/edit/{row_id}",
+            data=with_values(form_fields(text(page)), **{**FILLED_ON_EDIT.get(reg.key, {}), col: value}),
+        )
         assert r.status_code in (200, 302), (reg.key, col, r.status_code)
         if r.status_code == 302:
             # a browser normalises line breaks; nothing else may change

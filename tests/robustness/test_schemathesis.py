@@ -2,6 +2,7 @@
 系统管理员 (JWT from /api/v1/security/login): every register's list, show, info, POST and PUT, with
 a few generated examples each and a time budget, asserting no server error (5xx). DELETE is left
 out (the delete path has its own tests); the register tables are put back afterwards (conftest)."""
+
 from __future__ import annotations
 
 import os
@@ -21,8 +22,10 @@ METHODS = ("GET", "POST", "PUT")
 
 def _token(app) -> str:
     with app.app_context():
-        r = app.test_client().post("/api/v1/security/login",
-                                   json={"username": "admin", "password": PASSWORD, "provider": "db", "refresh": False})
+        r = app.test_client().post(
+            "/api/v1/security/login",
+            json={"username": "admin", "password": PASSWORD, "provider": "db", "refresh": False},
+        )
     assert r.status_code == 200, r.get_data(as_text=True)
     return r.get_json()["access_token"]
 
@@ -37,8 +40,14 @@ def test_no_server_error_on_any_register_endpoint(app, db):
     ops = []
     for result in schema.get_all_operations():
         op = result.ok()
-        if op.method.upper() in METHODS and not op.path.startswith("/api/v1/security") and "{pk}" in op.path or \
-                op.method.upper() in METHODS and op.path.endswith("/") and not op.path.startswith("/api/v1/security"):
+        if (
+            op.method.upper() in METHODS
+            and not op.path.startswith("/api/v1/security")
+            and "{pk}" in op.path
+            or op.method.upper() in METHODS
+            and op.path.endswith("/")
+            and not op.path.startswith("/api/v1/security")
+        ):
             ops.append(op)
     assert len(ops) > 150, len(ops)  # every register's endpoints are in the spec
     # GETs of every register first, then the writes, so a short budget still reads everything
@@ -49,14 +58,21 @@ def test_no_server_error_on_any_register_endpoint(app, db):
             break
 
         @given(case=op.as_strategy())
-        @settings(max_examples=MAX_EXAMPLES, deadline=None, database=None, derandomize=True,
-                  suppress_health_check=list(HealthCheck), phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate])
+        @settings(
+            max_examples=MAX_EXAMPLES,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+            phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
+        )
         def run(case):
             with app.app_context():
                 response = case.call(headers=headers)
             if response.status_code >= 500:
-                failures.append(f"{case.method} {case.formatted_path} {case.query} {str(case.body)[:200]} -> "
-                                f"{response.status_code}")
+                failures.append(
+                    f"{case.method} {case.formatted_path} {case.query} {str(case.body)[:200]} -> {response.status_code}"
+                )
             case.validate_response(response, checks=[not_a_server_error], headers=headers)
 
         try:
@@ -64,8 +80,11 @@ def test_no_server_error_on_any_register_endpoint(app, db):
         except (Exception, BaseExceptionGroup) as e:  # noqa: BLE001 - schemathesis' FailureGroup: collect, report all
             failures.append(f"{op.method.upper()} {op.path}: {str(e)[:300]}")
         tried.append(f"{op.method.upper()} {op.path}")
-    print(f"schemathesis: {len(tried)} of {len(ops)} operations, {MAX_EXAMPLES} examples each, "
-          f"{time.monotonic() - started:.0f} s")
+    print(
+        f"schemathesis: {len(tried)} of {len(ops)} operations, {MAX_EXAMPLES} examples each, "
+        f"{time.monotonic() - started:.0f} s"
+    )
     assert not failures, "\n".join(failures[:30])
-    assert len([t for t in tried if t.startswith("GET")]) >= len([o for o in ops if o.method.upper() == "GET"]), \
+    assert len([t for t in tried if t.startswith("GET")]) >= len([o for o in ops if o.method.upper() == "GET"]), (
         "the time budget did not even cover the reads"
+    )

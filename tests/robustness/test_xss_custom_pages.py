@@ -1,5 +1,6 @@
 """Stored HTML in a meeting title: the calendar month and week views, the dashboard, the escalation list and
 the meeting list never render it as markup. (Whether the calendar shows these rows at all is not asserted.)"""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,12 +16,22 @@ XSS = '<script>alert("cal")</script><img src=x onerror=alert(1)>'
 def test_meeting_title_with_html_is_escaped_on_calendar_dashboard_and_escalation(db, clients):
     today = clock.today()
     f.meeting("荷花社区", XSS, planned_start=dt.datetime.combine(today, dt.time(10, 0)), created_by="admin")
-    f.meeting("荷花社区", XSS + "过期", planned_start=dt.datetime.combine(today - dt.timedelta(days=20), dt.time(10, 0)),
-              status=MeetingStatus.planned, created_by="admin")
+    f.meeting(
+        "荷花社区",
+        XSS + "过期",
+        planned_start=dt.datetime.combine(today - dt.timedelta(days=20), dt.time(10, 0)),
+        status=MeetingStatus.planned,
+        created_by="admin",
+    )
     admin = clients("admin")
     escaped = []
-    for url in ("/calendar/month/", "/calendar/week/", "/dashboard/", "/escalation/",
-                "/meeting/list/?_flt_2_title=alert"):  # filtered: other tests' meetings may fill page 1
+    for url in (
+        "/calendar/month/",
+        "/calendar/week/",
+        "/dashboard/",
+        "/escalation/",
+        "/meeting/list/?_flt_2_title=alert",
+    ):  # filtered: other tests' meetings may fill page 1
         r = admin.get(url)
         assert r.status_code == 200, url
         assert '<script>alert("cal")' not in text(r) and "<img src=x onerror" not in text(r), url
@@ -34,7 +45,7 @@ def test_chart_data_cannot_close_its_script_element(clients, monkeypatch):
     # holding "</script>" cannot end the data block and inject markup
     from app.dashboards import charts as C
 
-    hostile = '</script><img src=x onerror=alert(1)>&'
+    hostile = "</script><img src=x onerror=alert(1)>&"
     monkeypatch.setattr(C, "charts_for", lambda module: [C.Chart("x", "图", "bar", ["单位", "数量"], [[hostile, 1]])])
     page = text(clients("leader").get("/dashboard/"))
     data = page.split('id="dashboard-data">', 1)[1].split("</script>", 1)[0]

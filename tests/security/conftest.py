@@ -1,6 +1,7 @@
 """Fixtures of the security tests: the API walk (every register × every demo role), made once; and
 the data put back after each module, as the tests write hostile and valid values into the shared
 demo database (as tests/robustness does)."""
+
 from __future__ import annotations
 
 import secrets

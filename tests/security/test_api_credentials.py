@@ -1,6 +1,7 @@
 """No credential of a login user in any API answer: a related row is {id, name} (app/core/serialise.py),
 on every register's list and show page, as every demo role, and after a writer links a row to
 another user."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -11,8 +12,20 @@ from app.org.models import AppUser
 
 from .walk import nested, text_of
 
-CREDENTIAL_KEYS = {"password", "totp_secret", "totp_last_step", "session_epoch", "email", "must_change_password",
-                   "last_login", "login_count", "fail_login_count", "active", "roles", "username"}
+CREDENTIAL_KEYS = {
+    "password",
+    "totp_secret",
+    "totp_last_step",
+    "session_epoch",
+    "email",
+    "must_change_password",
+    "last_login",
+    "login_count",
+    "fail_login_count",
+    "active",
+    "roles",
+    "username",
+}
 
 
 def _related_rows(body):
@@ -40,14 +53,20 @@ def test_no_credential_anywhere_in_the_api(api_walk):
         for url, body in pages:
             text = text_of(body)
             leaks += [(role, url, "value") for secret in api_walk.credentials if secret in text]
-            leaks += [(role, url, path) for path, value in nested(body.get("result"))
-                      if path and path[-1] in CREDENTIAL_KEYS]
+            leaks += [
+                (role, url, path) for path, value in nested(body.get("result")) if path and path[-1] in CREDENTIAL_KEYS
+            ]
     assert not leaks, leaks[:10]
 
 
 def test_related_rows_are_id_and_name(api_walk):
-    wrong = [(role, url, path, sorted(value)) for (role, _), pages in api_walk.pages.items()
-             for url, body in pages for path, value in _related_rows(body) if set(value) - {"id", NAME}]
+    wrong = [
+        (role, url, path, sorted(value))
+        for (role, _), pages in api_walk.pages.items()
+        for url, body in pages
+        for path, value in _related_rows(body)
+        if set(value) - {"id", NAME}
+    ]
     assert not wrong, wrong[:10]
 
 

@@ -1,6 +1,7 @@
 """Every way in obeys the same rules: the API login asks the second factor where the form does
 (app/access/api.py, app/access/signin.py), and tokens made without it are refused for users who
 need it (JiedaoSecurityManager.load_user_jwt), refresh tokens included."""
+
 from __future__ import annotations
 
 import time
@@ -19,8 +20,9 @@ LOGIN, REFRESH = "/api/v1/security/login", "/api/v1/security/refresh"
 def api_login(app, username, password=PASSWORD, addr="127.0.0.1", **extra):
     http = Client(app, None)  # each request in its own app context, as in production
     http.http.environ_base["REMOTE_ADDR"] = addr
-    return http, http._open(LOGIN, method="POST", json={"username": username, "password": password,
-                                                          "provider": "db", **extra})
+    return http, http._open(
+        LOGIN, method="POST", json={"username": username, "password": password, "provider": "db", **extra}
+    )
 
 
 def bearer(token: str) -> dict:

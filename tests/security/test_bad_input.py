@@ -1,5 +1,6 @@
 """Bad input that used to reach a 500 is a clear 4xx with a Chinese message (JSON under /api/):
 a lone surrogate in an API body, a filter value of the wrong JSON type, FAB's /download/ route."""
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,11 @@ def _api_form_columns(reg):
     from app.core.interface import ScopedInterface
     from app.core.views import _columns
 
-    return [c for c in _columns(reg, ScopedInterface(reg.model))[0]
-            if not isinstance(getattr(reg.model.__table__.c.get(c), "type", None), EnumSet)]
+    return [
+        c
+        for c in _columns(reg, ScopedInterface(reg.model))[0]
+        if not isinstance(getattr(reg.model.__table__.c.get(c), "type", None), EnumSet)
+    ]
 
 
 def _raw(client, method, url, body: str):
@@ -68,7 +72,9 @@ def test_a_lone_surrogate_in_an_api_body_is_refused(db, clients, reg):
 def test_the_surrogate_is_named_next_to_its_field(db, clients):
     reg = registry.get("meeting")
     row = live_row(reg)
-    r = _raw(clients("admin"), "PUT", f"/api/v1/meeting/{row.id}", f'{{"version": {row.version}, "title": "会议\\ud800"}}')
+    r = _raw(
+        clients("admin"), "PUT", f"/api/v1/meeting/{row.id}", f'{{"version": {row.version}, "title": "会议\\ud800"}}'
+    )
     assert r.status_code == 422
     assert "title" in r.get_json()["errors"] and CJK.search(r.get_json()["errors"]["title"])
 

@@ -1,5 +1,6 @@
 """Sign-in limits (app/access/ratelimit.py): failures counted in the database, per account under
 any spelling of its name and per address, for the form and the API alike; successes are free."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,6 +1,7 @@
 """Many-to-many links written through the API or the form are scope-checked like many-to-one
 links (writes.links_outside_scope): a list of meetings, volunteer teams, rules … may not name a
 row the user cannot read. Walks every register with such a link to a scoped (non-reference) register."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,17 +14,25 @@ from app.seed import DEMO_USERS
 from tests.conftest import ids_in_api, text
 from tests.reliability.helpers import FILLED_ON_EDIT, form_fields, with_values
 
-LINKS = [(reg, rel.key, registry.for_model(rel.mapper.class_))
-         for reg in registry.all_registers() if reg.views and reg.writable
-         for rel in sa.inspect(reg.model).relationships
-         if rel.direction is MANYTOMANY and registry.for_model(rel.mapper.class_) is not None
-         and not registry.for_model(rel.mapper.class_).reference]
+LINKS = [
+    (reg, rel.key, registry.for_model(rel.mapper.class_))
+    for reg in registry.all_registers()
+    if reg.views and reg.writable
+    for rel in sa.inspect(reg.model).relationships
+    if rel.direction is MANYTOMANY
+    and registry.for_model(rel.mapper.class_) is not None
+    and not registry.for_model(rel.mapper.class_).reference
+]
 LOGINS = [login for login, *_ in DEMO_USERS if login != "admin"]
 
 
 def test_the_registers_named_in_the_issue_are_walked():
     walked = {(r.key, k) for r, k, _t in LINKS}
-    assert {("petition_case", "meetings"), ("joint_enforcement", "volunteer_teams"), ("typical_case", "rules")} <= walked
+    assert {
+        ("petition_case", "meetings"),
+        ("joint_enforcement", "volunteer_teams"),
+        ("typical_case", "rules"),
+    } <= walked
 
 
 def _linked_ids(reg, row_id, key):
@@ -40,7 +49,9 @@ def _version(reg, row_id):
 
 def _writer_and_foreign(clients, reg, target):
     """(login, a row the login may change, a target row it cannot read, a target row it can read)."""
-    all_targets = set(_db.session.execute(sa.select(target.model.id).where(target.model.is_deleted.is_(False))).scalars())
+    all_targets = set(
+        _db.session.execute(sa.select(target.model.id).where(target.model.is_deleted.is_(False))).scalars()
+    )
     for login in LOGINS:
         c = clients(login)
         if c.api("GET", f"/api/v1/{reg.key}/?q=(page_size:1)").status_code != 200:
@@ -50,7 +61,11 @@ def _writer_and_foreign(clients, reg, target):
             continue
         readable = all_targets - foreign
         for row_id in sorted(ids_in_api(c, reg.key))[:5]:
-            r = c.api("PUT", f"/api/v1/{reg.key}/{row_id}", {"version": _version(reg, row_id), **FILLED_ON_EDIT.get(reg.key, {})})
+            r = c.api(
+                "PUT",
+                f"/api/v1/{reg.key}/{row_id}",
+                {"version": _version(reg, row_id), **FILLED_ON_EDIT.get(reg.key, {})},
+            )
             if r.status_code == 200:
                 return login, row_id, min(foreign), readable
     return None
@@ -66,15 +81,23 @@ def test_a_link_to_a_row_out_of_scope_is_refused(db, clients, reg, key, target):
     before = _linked_ids(reg, row_id, key)
     # API: the foreign row alone, and next to the links already there
     for links in ([foreign], sorted(before | {foreign})):
-        r = c.api("PUT", f"/api/v1/{reg.key}/{row_id}", {"version": _version(reg, row_id), **FILLED_ON_EDIT.get(reg.key, {}), key: links})
+        r = c.api(
+            "PUT",
+            f"/api/v1/{reg.key}/{row_id}",
+            {"version": _version(reg, row_id), **FILLED_ON_EDIT.get(reg.key, {}), key: links},
+        )
         assert r.status_code == 403, (reg.key, key, login, links, r.status_code, text(r)[:300])
         assert key in r.get_json().get("errors", {}), r.get_json()
         assert _linked_ids(reg, row_id, key) == before
     # a new row naming it: refused, nothing created
     count = _db.session.execute(sa.select(sa.func.count()).select_from(reg.model)).scalar()
     got = c.api("GET", f"/api/v1/{reg.key}/{row_id}").get_json()["result"]
-    body = {k: (v["id"] if isinstance(v, dict) and "id" in v else v) for k, v in got.items()
-            if k in c.api("GET", f"/api/v1/{reg.key}/_info?q=(keys:!(add_columns))").get_json().get("add_columns_names", got)}
+    body = {
+        k: (v["id"] if isinstance(v, dict) and "id" in v else v)
+        for k, v in got.items()
+        if k
+        in c.api("GET", f"/api/v1/{reg.key}/_info?q=(keys:!(add_columns))").get_json().get("add_columns_names", got)
+    }
     p = c.api("POST", f"/api/v1/{reg.key}/", {**body, key: [foreign]})
     assert 400 <= p.status_code < 500, (reg.key, p.status_code, text(p)[:300])
     _db.session.rollback()
@@ -82,7 +105,11 @@ def test_a_link_to_a_row_out_of_scope_is_refused(db, clients, reg, key, target):
     # a readable row is still taken (the check is about scope, not about links as such)
     if readable:
         ok = sorted(before | {min(readable)})
-        r = c.api("PUT", f"/api/v1/{reg.key}/{row_id}", {"version": _version(reg, row_id), **FILLED_ON_EDIT.get(reg.key, {}), key: ok})
+        r = c.api(
+            "PUT",
+            f"/api/v1/{reg.key}/{row_id}",
+            {"version": _version(reg, row_id), **FILLED_ON_EDIT.get(reg.key, {}), key: ok},
+        )
         assert r.status_code == 200, (reg.key, key, login, r.status_code, text(r)[:300])
         assert _linked_ids(reg, row_id, key) == set(ok)
         before = set(ok)

@@ -3,6 +3,7 @@ list page and the export keep the id order: every personal column shown in a lis
 role reading it) nor filter or search by it (the audit log's diffs, the one personal column offered
 for search: API 400, list page and export ignore the filter; under them, every query drops such a
 filter). A role that sees the column clear keeps the sort (the refusal is the mask's)."""
+
 from __future__ import annotations
 
 import re
@@ -34,8 +35,11 @@ def _list_cases():
 
 def _readers(clients, reg):
     """One demo login per role that reads the register's API."""
-    return [login for _, login in sorted(LOGIN_FOR_ROLE.items())
-            if clients(login).api("GET", f"{reg.api_url}?q=(page:0,page_size:1)").status_code == 200]
+    return [
+        login
+        for _, login in sorted(LOGIN_FOR_ROLE.items())
+        if clients(login).api("GET", f"{reg.api_url}?q=(page:0,page_size:1)").status_code == 200
+    ]
 
 
 def _list_ids(client, reg, **args):
@@ -49,7 +53,9 @@ def _list_ids(client, reg, **args):
 def _export_ids(client, reg, **args):
     v = view_class_name(reg)
     query = "&".join(f"{k.format(v=v)}={val}" for k, val in args.items())
-    rows = [list(r) for r in book(client.get(f"/{reg.key}/export_xlsx/?{query}")).worksheets[0].iter_rows(values_only=True)]
+    rows = [
+        list(r) for r in book(client.get(f"/{reg.key}/export_xlsx/?{query}")).worksheets[0].iter_rows(values_only=True)
+    ]
     return [r[-1] for r in rows[1:]]
 
 
@@ -66,8 +72,9 @@ def test_sorting_by_a_masked_column(app, db, clients, key, column):
             continue
         by_id = _list_ids(c, reg, **{"_oc_{v}": "id", "_od_{v}": "asc"})
         assert _list_ids(c, reg, **{"_oc_{v}": column, "_od_{v}": "asc"}) == by_id, login
-        assert _export_ids(c, reg, **{"_oc_{v}": column, "_od_{v}": "asc"}) == \
-            _export_ids(c, reg, **{"_oc_{v}": "id", "_od_{v}": "asc"}), login
+        assert _export_ids(c, reg, **{"_oc_{v}": column, "_od_{v}": "asc"}) == _export_ids(
+            c, reg, **{"_oc_{v}": "id", "_od_{v}": "asc"}
+        ), login
 
 
 def test_sorting_by_a_clear_column_still_sorts(app, db, clients):
@@ -99,9 +106,16 @@ def test_every_query_drops_a_filter_on_a_masked_column(app, db):
     from app.modules.zhili.models import Resident
 
     reg = registry.get("resident")
-    resident = db.session.execute(sa.select(Resident).where(Resident.id_no.is_not(None)).order_by(Resident.id)).scalars().first()
-    equal = next(i for i, flt in enumerate(ScopedInterface(Resident).get_filters(["id_no"])._all_filters["id_no"])
-                 if flt.arg_name == "eq")
+    resident = (
+        db.session.execute(sa.select(Resident).where(Resident.id_no.is_not(None)).order_by(Resident.id))
+        .scalars()
+        .first()
+    )
+    equal = next(
+        i
+        for i, flt in enumerate(ScopedInterface(Resident).get_filters(["id_no"])._all_filters["id_no"])
+        if flt.arg_name == "eq"
+    )
     for login in ("leader", "audit", "admin"):
         assert _hidden_for(app, login, reg, "id_no")
         everything = _count_with_filter(app, login, reg, None, 0, None)

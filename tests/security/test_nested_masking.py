@@ -2,6 +2,7 @@
 answer (list and show of every register, as every demo role, nested rows included); declared
 related columns, the pages' dotted columns, the audit log's diffs and the import preview's old
 values are masked by the rules of the register that holds the value (app/core/pii.py)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -56,8 +57,14 @@ def _values_by_visibility(app, login):
 def test_no_masked_value_in_clear_anywhere_in_the_api(app, api_walk, role):
     hidden, _ = _values_by_visibility(app, LOGIN_FOR_ROLE[role])
     assert hidden, "the demo data holds personal data this role sees masked"
-    leaks = [(url, v) for (r, _), pages in api_walk.pages.items() if r == role
-             for url, body in pages for v in hidden if v in text_of(body)]
+    leaks = [
+        (url, v)
+        for (r, _), pages in api_walk.pages.items()
+        if r == role
+        for url, body in pages
+        for v in hidden
+        if v in text_of(body)
+    ]
     assert not leaks, leaks[:5]
 
 
@@ -75,10 +82,16 @@ def test_declared_related_columns_are_masked_by_their_own_register(app, db):
     for login, clear in (("sq1", False), ("audit", False), ("zhzx", True)):
         ctx = _as(app, login)
         try:
-            dumped = RelatedRowConverter(ScopedInterface(PetitionAction), {}).convert(
-                ["id", "case.petitioner_id_no", "case.case_no"]).dump(action)
-            chaired = RelatedRowConverter(ScopedInterface(Meeting), {}).convert(
-                ["id", "chair.password", "chair.email", "chair.totp_secret"]).dump(meeting)
+            dumped = (
+                RelatedRowConverter(ScopedInterface(PetitionAction), {})
+                .convert(["id", "case.petitioner_id_no", "case.case_no"])
+                .dump(action)
+            )
+            chaired = (
+                RelatedRowConverter(ScopedInterface(Meeting), {})
+                .convert(["id", "chair.password", "chair.email", "chair.totp_secret"])
+                .dump(meeting)
+            )
             shown = ScopedInterface._get_attr_value(resident, "household.head_phone")
         finally:
             ctx.pop()
@@ -102,9 +115,15 @@ def _audited_id_no_change(app, db):
     old, new = resident.id_no, resident.id_no[:-4] + ("0000" if not resident.id_no.endswith("0000") else "1111")
     resident.id_no = new
     db.session.commit()
-    log = db.session.execute(sa.select(AuditLog).where(
-        AuditLog.register_key == "resident", AuditLog.row_id == resident.id, AuditLog.action == "update")
-        .order_by(AuditLog.id.desc())).scalars().first()
+    log = (
+        db.session.execute(
+            sa.select(AuditLog)
+            .where(AuditLog.register_key == "resident", AuditLog.row_id == resident.id, AuditLog.action == "update")
+            .order_by(AuditLog.id.desc())
+        )
+        .scalars()
+        .first()
+    )
     assert json.loads(log.diff)["id_no"] == [old, new]
     return log, old, new
 
@@ -158,8 +177,11 @@ def test_a_put_by_a_masked_role_keeps_the_hidden_values(db, clients):
         phone, id_no = case.petitioner_phone, case.petitioner_id_no
         shown = c.api("GET", f"/api/v1/petition_case/{case.id}").get_json()["result"]
         assert shown["petitioner_phone"] == pii.mask(phone, "phone")
-        r = c.api("PUT", f"/api/v1/petition_case/{case.id}", json={
-            "version": row["version"], "remarks": "脱敏合并测试", "petitioner_id_no": shown["petitioner_id_no"]})
+        r = c.api(
+            "PUT",
+            f"/api/v1/petition_case/{case.id}",
+            json={"version": row["version"], "remarks": "脱敏合并测试", "petitioner_id_no": shown["petitioner_id_no"]},
+        )
         if r.status_code != 200:
             continue  # a case sq1 may read but not change
         assert r.get_json()["result"]["petitioner_phone"] == pii.mask(phone, "phone")

@@ -1,6 +1,7 @@
 """Sessions and keys: no signing key in the source (app/access/keys.py), sessions revoked on the
 server at logout (app/access/sessions.py), a new epoch on reactivation, the calendar feed address
 ending with the sessions, and the API's CSRF check exempting only a valid bearer token."""
+
 from __future__ import annotations
 
 import re
@@ -38,6 +39,7 @@ def _with_cookie(app, value: str) -> Client:
 
 
 # --- keys --------------------------------------------------------------------------------------
+
 
 def test_a_session_forged_with_the_old_development_key_is_refused(app):
     name = new_user(app)
@@ -94,6 +96,7 @@ def test_production_refuses_short_or_published_keys(tmp_path):
 
 
 # --- sessions ----------------------------------------------------------------------------------
+
 
 def test_a_cookie_copied_before_logout_is_refused_after_it(app):
     name = new_user(app)
@@ -170,14 +173,18 @@ def test_feed_address_ends_on_password_change(app):
 
 # --- CSRF on the cookie-authenticated API ------------------------------------------------------
 
+
 @pytest.mark.parametrize("authorization", ["Bearer not-a-token", "Basic c3ExOkRlbW9AMjAyNg==", "Bearer "])
 def test_bogus_authorization_header_does_not_skip_the_csrf_check(app, db, clients, authorization):
     from app.common.models import Meeting
 
     sq1 = clients("sq1")
     own = f.meeting("荷花社区", "CSRF授权头测试", chair="sq1", created_by="sq1")
-    r = sq1.http.put(f"/api/v1/meeting/{own.id}", json={"title": "被篡改", "version": own.version},
-                     headers={"Authorization": authorization})
+    r = sq1.http.put(
+        f"/api/v1/meeting/{own.id}",
+        json={"title": "被篡改", "version": own.version},
+        headers={"Authorization": authorization},
+    )
     assert r.status_code == 400 and "CSRF" in r.get_json()["message"]
     db.session.expire_all()
     assert db.session.get(Meeting, own.id).title == "CSRF授权头测试"
@@ -189,8 +196,12 @@ def test_a_valid_bearer_token_needs_no_csrf_token(app, db):
     own = f.meeting("荷花社区", "令牌写入测试", chair="sq1", created_by="sq1")
     http, r = api_login(app, "sq1")
     token = r.get_json()["access_token"]
-    r = http._open(f"/api/v1/meeting/{own.id}", method="PUT", headers=bearer(token),
-                   json={"title": "令牌修改", "version": own.version})
+    r = http._open(
+        f"/api/v1/meeting/{own.id}",
+        method="PUT",
+        headers=bearer(token),
+        json={"title": "令牌修改", "version": own.version},
+    )
     assert r.status_code == 200, r.get_json()
     db.session.expire_all()
     assert db.session.get(Meeting, own.id).title == "令牌修改"

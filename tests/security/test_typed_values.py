@@ -1,5 +1,6 @@
 """ID numbers, phone numbers and money: every marked column (app/core/values.py) refuses bad values
 and takes good ones the same way in the form, the API and the import, with a Chinese message."""
+
 from __future__ import annotations
 
 import decimal
@@ -26,19 +27,34 @@ def with_check_digit(first17: str) -> str:
 
 GOOD_ID = with_check_digit("33080219850612123")  # 衢州 area code, 1985-06-12
 GOOD = {  # typed → stored
-    values.ID_NO: [(GOOD_ID, GOOD_ID), (GOOD_ID.translate(str.maketrans("0123456789", "０１２３４５６７８９")), GOOD_ID),
-                   ("11010519491231002x", "11010519491231002X")],
-    values.PHONE: [("13800138000", "13800138000"), ("0570-1234567", "0570-1234567"), ("1234567", "1234567"),
-                   ("0570-1234567-801", "0570-1234567-801"), ("１３９ ０５７０ １２３４", "13905701234")],
+    values.ID_NO: [
+        (GOOD_ID, GOOD_ID),
+        (GOOD_ID.translate(str.maketrans("0123456789", "０１２３４５６７８９")), GOOD_ID),
+        ("11010519491231002x", "11010519491231002X"),
+    ],
+    values.PHONE: [
+        ("13800138000", "13800138000"),
+        ("0570-1234567", "0570-1234567"),
+        ("1234567", "1234567"),
+        ("0570-1234567-801", "0570-1234567-801"),
+        ("１３９ ０５７０ １２３４", "13905701234"),
+    ],
     # amounts every fund rule accepts (allocation ≥ spent so far, spending ≤ allocation)
-    values.MONEY: [("60,000", decimal.Decimal("60000")), ("６０，０００．５０", decimal.Decimal("60000.50")),
-                   ("61000.5", decimal.Decimal("61000.5"))],
+    values.MONEY: [
+        ("60,000", decimal.Decimal("60000")),
+        ("６０，０００．５０", decimal.Decimal("60000.50")),
+        ("61000.5", decimal.Decimal("61000.5")),
+    ],
 }
 BAD = {
-    values.ID_NO: ["11010519491231002", GOOD_ID[:-1] + ("0" if GOOD_ID[-1] != "0" else "1"),  # length; check digit
-                   with_check_digit("33080219850230123"),  # 30 February
-                   with_check_digit("33080221991231123"),  # born in 2199
-                   with_check_digit("03080219850612123"), "abcdefghijklmnopqr"],
+    values.ID_NO: [
+        "11010519491231002",
+        GOOD_ID[:-1] + ("0" if GOOD_ID[-1] != "0" else "1"),  # length; check digit
+        with_check_digit("33080219850230123"),  # 30 February
+        with_check_digit("33080221991231123"),  # born in 2199
+        with_check_digit("03080219850612123"),
+        "abcdefghijklmnopqr",
+    ],
     values.PHONE: ["12345", "23800138000", "138001380001", "abc", "0570-12"],
     values.MONEY: ["1e3", "1E3", "abc", "1,00", "NaN", "Infinity", "--5"],
 }
@@ -51,9 +67,12 @@ def _form_columns(reg):
     return _columns(reg, ScopedInterface(reg.model))[0]
 
 
-CASES = [(reg, col, values.kind_of(reg.model.__table__.c[col]))
-         for reg in editable_registers() for col in _form_columns(reg)
-         if values.kind_of(reg.model.__table__.c.get(col))]
+CASES = [
+    (reg, col, values.kind_of(reg.model.__table__.c[col]))
+    for reg in editable_registers()
+    for col in _form_columns(reg)
+    if values.kind_of(reg.model.__table__.c.get(col))
+]
 
 
 def test_every_person_number_and_money_column_is_marked():
@@ -134,8 +153,9 @@ def _row(reg):
     from .. import factories as f
 
     community = f.org("荷花社区")
-    fund = _db.session.execute(sa.select(ServiceFund).where(
-        ServiceFund.org_unit_id == community.id, ServiceFund.year == 2090)).scalar_one_or_none()
+    fund = _db.session.execute(
+        sa.select(ServiceFund).where(ServiceFund.org_unit_id == community.id, ServiceFund.year == 2090)
+    ).scalar_one_or_none()
     if fund is None:
         fund = ServiceFund(org_unit=community, year=2090, allocated_amount=decimal.Decimal("50000"))
         _db.session.add(fund)
@@ -157,17 +177,32 @@ def test_api(db, clients, value_messages, reg, col, kind):
         r = admin.api("PUT", url, {"version": before[0], **FILLED_ON_EDIT.get(reg.key, {}), col: bad})
         assert r.status_code == 422, (reg.key, col, bad, r.status_code, text(r)[:300])
         body = r.get_json()
-        assert _names_value_error(str(body.get("errors", body.get("message"))), value_messages), (reg.key, col, bad, body)
+        assert _names_value_error(str(body.get("errors", body.get("message"))), value_messages), (
+            reg.key,
+            col,
+            bad,
+            body,
+        )
         assert col in str(body), body
         assert (_version(reg, row_id), _stored(reg, row_id, col)) == before
     if kind == values.MONEY:  # a JSON number written with an exponent is refused as the text is
         version = _version(reg, row_id)
         headers = {"X-CSRFToken": admin.csrf("/resetmypassword/form")}
-        r = admin._open(url, method="PUT", data=f'{{"version": {version}, "{col}": 1e3}}', content_type="application/json",
-                        headers=headers)
+        r = admin._open(
+            url,
+            method="PUT",
+            data=f'{{"version": {version}, "{col}": 1e3}}',
+            content_type="application/json",
+            headers=headers,
+        )
         assert r.status_code == 422, (reg.key, col, r.status_code, text(r)[:300])
-        r = admin._open(url, method="PUT", data=f'{{"version": {version}, "{col}": 60500.5}}', content_type="application/json",
-                        headers=headers)
+        r = admin._open(
+            url,
+            method="PUT",
+            data=f'{{"version": {version}, "{col}": 60500.5}}',
+            content_type="application/json",
+            headers=headers,
+        )
         _check_good(r, reg, col, value_messages)
         if r.status_code == 200:
             assert _stored(reg, row_id, col) == decimal.Decimal("60500.5")
@@ -227,9 +262,9 @@ def test_import(app, db, clients, value_messages, reg, col, kind):
     before = _version(reg, row_id), _stored(reg, row_id, col)
     sheet = [[id_label, col_label], *[[row_id, bad] for bad in BAD[kind][:1]]]
     html = page(upload(admin, reg.key, xlsx_bytes(sheet)))
-    assert 'id="import-errors"' in html, (reg.key, col, html[html.find("alert"):][:800])
-    errors = html[html.index('id="import-errors"'):]
-    errors = errors[:errors.index("</table>")]
+    assert 'id="import-errors"' in html, (reg.key, col, html[html.find("alert") :][:800])
+    errors = html[html.index('id="import-errors"') :]
+    errors = errors[: errors.index("</table>")]
     assert col_label in errors and _names_value_error(errors, value_messages), (reg.key, col, errors[:600])
     assert (_version(reg, row_id), _stored(reg, row_id, col)) == before
     for bad in BAD[kind][1:]:  # one row per bad value is one error each
@@ -243,8 +278,12 @@ def test_import(app, db, clients, value_messages, reg, col, kind):
         if (reg.key, col) in RULE_FROZEN:
             assert not _names_value_error(html, value_messages), (reg.key, col, typed)
             continue
-        assert 'id="import-errors"' not in html and 'id="import-refused"' not in html, \
-            (reg.key, col, typed, html[html.find("import-errors"):][:800])
+        assert 'id="import-errors"' not in html and 'id="import-refused"' not in html, (
+            reg.key,
+            col,
+            typed,
+            html[html.find("import-errors") :][:800],
+        )
         token = token_of(preview)
         if token is None:  # unchanged: the value is already stored
             assert _same(kind, _stored(reg, row_id, col), stored)

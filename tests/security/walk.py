@@ -1,5 +1,6 @@
 """Walking the REST API of every register as every demo role: one list page and the show page
 of its first row each (enough to see every column's serialisation; the rows differ by scope)."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Shared helpers of the spreadsheet tests."""
+
 from __future__ import annotations
 
 import io
@@ -31,8 +32,12 @@ def xlsx_bytes(data: list[list], mutate=None) -> bytes:
 
 
 def upload(client, key: str, content: bytes, name: str = "upload.xlsx"):
-    return client.post_form(f"/{key}/import_xlsx/", {"file": (io.BytesIO(content), name)},
-                            form_url=f"/{key}/import_xlsx/", content_type="multipart/form-data")
+    return client.post_form(
+        f"/{key}/import_xlsx/",
+        {"file": (io.BytesIO(content), name)},
+        form_url=f"/{key}/import_xlsx/",
+        content_type="multipart/form-data",
+    )
 
 
 def page(response) -> str:

@@ -1,4 +1,5 @@
 """Dashboards: home is the index page, numbers are the viewer's scope, charts vendored, xlsx."""
+
 import datetime as dt
 import io
 import json
@@ -24,8 +25,9 @@ def _specs(response) -> dict:
 def _live_count(model, *where):
     from app.extensions import db
 
-    return db.session.execute(sa.select(sa.func.count()).select_from(model).where(
-        model.is_deleted.is_(False), *where)).scalar()
+    return db.session.execute(
+        sa.select(sa.func.count()).select_from(model).where(model.is_deleted.is_(False), *where)
+    ).scalar()
 
 
 def test_index_redirects_logged_in_users_to_the_dashboard(clients):
@@ -67,26 +69,41 @@ def test_meetings_held_per_month_per_module(db, clients):
     from app.core import clock
 
     now = clock.now()
-    f.meeting("荷花社区", "看板已开会议", chair="sq1", status=MeetingStatus.held,
-              planned_start=now - dt.timedelta(days=1), actual_start=now - dt.timedelta(days=1))
+    f.meeting(
+        "荷花社区",
+        "看板已开会议",
+        chair="sq1",
+        status=MeetingStatus.held,
+        planned_start=now - dt.timedelta(days=1),
+        actual_start=now - dt.timedelta(days=1),
+    )
     page_ = _specs(clients("sq1").get("/dashboard/dangjian/"))
     chart = page_["meetings"]
     assert len(chart["rows"]) == 12 and chart["rows"][-1][0] == f"{now:%Y-%m}"
     own = f.community_and_grids("荷花社区")
     start = dt.datetime(now.year, now.month, 1)
-    expected = _live_count(Meeting, Meeting.org_unit_id.in_(own), Meeting.module == "dangjian",
-                           Meeting.status == MeetingStatus.held,
-                           sa.func.coalesce(Meeting.actual_start, Meeting.planned_start) >= start,
-                           sa.func.coalesce(Meeting.actual_start, Meeting.planned_start) <= now)
+    expected = _live_count(
+        Meeting,
+        Meeting.org_unit_id.in_(own),
+        Meeting.module == "dangjian",
+        Meeting.status == MeetingStatus.held,
+        sa.func.coalesce(Meeting.actual_start, Meeting.planned_start) >= start,
+        sa.func.coalesce(Meeting.actual_start, Meeting.planned_start) <= now,
+    )
     assert chart["rows"][-1][1] == expected >= 1
 
 
 def test_deadlines_chart_counts_overdue_work_items(db, clients):
     from app.core import clock
 
-    item = WorkItem(module="dangjian", kind=list(__import__("app.common.enums", fromlist=["WorkItemKind"]).WorkItemKind)[0],
-                    title="看板超期任务", org_unit=f.org("荷花社区"), deadline=clock.today() - dt.timedelta(days=3),
-                    status=WorkItemStatus.todo)
+    item = WorkItem(
+        module="dangjian",
+        kind=list(__import__("app.common.enums", fromlist=["WorkItemKind"]).WorkItemKind)[0],
+        title="看板超期任务",
+        org_unit=f.org("荷花社区"),
+        deadline=clock.today() - dt.timedelta(days=3),
+        status=WorkItemStatus.todo,
+    )
     db.session.add(item)
     db.session.commit()
     sq1 = _specs(clients("sq1").get("/dashboard/"))["deadlines"]
@@ -123,11 +140,15 @@ def test_module_hook_adds_charts(db, clients, monkeypatch):
 
     from app.dashboards import charts as C
 
-    fake = types.SimpleNamespace(charts=lambda module: [C.Chart("hooked", "模块自定义图表", "bar", ["x", "n"], [("a", 1)])]
-                                 if module == "zhili" else [])
+    fake = types.SimpleNamespace(
+        charts=lambda module: (
+            [C.Chart("hooked", "模块自定义图表", "bar", ["x", "n"], [("a", 1)])] if module == "zhili" else []
+        )
+    )
     real = registry.optional_import
-    monkeypatch.setattr(registry, "optional_import",
-                        lambda name: fake if name == "app.zhili_test.dashboard" else real(name))
+    monkeypatch.setattr(
+        registry, "optional_import", lambda name: fake if name == "app.zhili_test.dashboard" else real(name)
+    )
     monkeypatch.setattr(registry, "PACKAGES", registry.PACKAGES + ("app.zhili_test",))
     assert "hooked" in _specs(clients("leader").get("/dashboard/zhili/"))
     assert "hooked" not in _specs(clients("leader").get("/dashboard/"))

@@ -1,4 +1,5 @@
 """Export: what the user looks at, typed cells, masked personal data, headers and file name."""
+
 import datetime as dt
 from urllib.parse import unquote
 
@@ -65,7 +66,9 @@ def test_current_page_only_vs_all_pages(db, clients):
         f.meeting("荷花社区", f"分页导出会议{i}", chair="sq1")
     c = clients("sq1")
     all_rows = rows(c.get("/meeting/export_xlsx/?_flt_2_title=分页导出会议"))
-    page = rows(c.get("/meeting/export_xlsx/?_flt_2_title=分页导出会议&psize_MeetingView=3&page_MeetingView=0&pages=current"))
+    page = rows(
+        c.get("/meeting/export_xlsx/?_flt_2_title=分页导出会议&psize_MeetingView=3&page_MeetingView=0&pages=current")
+    )
     assert len(all_rows) - 1 == 4
     assert len(page) - 1 == 3
 
@@ -73,7 +76,11 @@ def test_current_page_only_vs_all_pages(db, clients):
 def test_sort_of_the_list_is_kept(db, clients):
     for i, day in enumerate((5, 1, 9)):
         f.meeting("荷花社区", f"排序导出会议{i}", chair="sq1", planned_start=dt.datetime(2026, 12, day, 9, 0))
-    data = rows(clients("sq1").get("/meeting/export_xlsx/?_flt_2_title=排序导出会议&_oc_MeetingView=planned_start&_od_MeetingView=asc"))
+    data = rows(
+        clients("sq1").get(
+            "/meeting/export_xlsx/?_flt_2_title=排序导出会议&_oc_MeetingView=planned_start&_od_MeetingView=asc"
+        )
+    )
     assert [r[0].day for r in data[1:]] == [1, 5, 9]
 
 
@@ -84,8 +91,12 @@ def test_money_columns_are_numbers_with_a_yuan_format(app):
     from app.core.spreadsheets import Col, _write_book
 
     with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp, app.test_request_context():
-        _write_book(tmp.name, "t", [Col("项目"), Col("金额", "money"), Col("日期", "date")],
-                    [("修路", decimal.Decimal("1234.50"), dt.date(2026, 1, 2))])
+        _write_book(
+            tmp.name,
+            "t",
+            [Col("项目"), Col("金额", "money"), Col("日期", "date")],
+            [("修路", decimal.Decimal("1234.50"), dt.date(2026, 1, 2))],
+        )
         ws = openpyxl.load_workbook(tmp.name).worksheets[0]
         assert ws.cell(2, 2).value == 1234.5
         assert "¥" in ws.cell(2, 2).number_format and "0.00" in ws.cell(2, 2).number_format
@@ -101,8 +112,19 @@ def test_personal_data_masked_as_in_the_ui(db, clients):
     assert profile.phone not in phones
 
 
-@pytest.mark.parametrize("key", ["meeting", "work_item", "unit", "residential_compound", "staff_profile",
-                                 "schedule_rule", "work_calendar", "org_unit"])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "meeting",
+        "work_item",
+        "unit",
+        "residential_compound",
+        "staff_profile",
+        "schedule_rule",
+        "work_calendar",
+        "org_unit",
+    ],
+)
 def test_every_register_exports_for_admin(db, clients, key):
     reg = registry.get(key)
     data = rows(clients("admin").get(f"/{key}/export_xlsx/"))

@@ -1,4 +1,5 @@
 """Import: template, round trip, preview before write, all-or-nothing, every bad-file case."""
+
 import datetime as dt
 import io
 import json
@@ -45,6 +46,7 @@ def _count(model, *where):
 
 # --- template ---------------------------------------------------------------------------
 
+
 def test_template_has_form_headers_and_dropdowns(app, db, clients):
     r = clients("sq1").get("/meeting/import_template/")
     wb = book(r)
@@ -59,8 +61,12 @@ def test_template_has_form_headers_and_dropdowns(app, db, clients):
     letter = openpyxl.utils.get_column_letter(col + 1)
     assert f"{letter}2" in validations and validations[f"{letter}2"].type == "list"
     offered = {c.value for c in lists[letter] if c.value}
-    writable = {o.name for o in db.session.execute(sa.select(OrgUnit).where(
-        OrgUnit.id.in_(f.community_and_grids("荷花社区")))).scalars()}
+    writable = {
+        o.name
+        for o in db.session.execute(
+            sa.select(OrgUnit).where(OrgUnit.id.in_(f.community_and_grids("荷花社区")))
+        ).scalars()
+    }
     assert offered == writable
     # enum drop-down: labels
     col = headers.index(_zh(app, lambda: str(registry.get("meeting").label("status"))))
@@ -89,8 +95,19 @@ def test_an_export_cannot_overwrite_a_change_made_after_it(app, db, clients):
     assert db.session.get(Meeting, a.id).title == "版本测试会议（新）"
 
 
-@pytest.mark.parametrize("key", ["meeting", "work_item", "unit", "residential_compound", "staff_profile",
-                                 "schedule_rule", "work_calendar", "org_unit"])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "meeting",
+        "work_item",
+        "unit",
+        "residential_compound",
+        "staff_profile",
+        "schedule_rule",
+        "work_calendar",
+        "org_unit",
+    ],
+)
 def test_template_for_every_register(app, clients, key):
     ws = book(clients("admin").get(f"/{key}/import_template/")).worksheets[0]
     assert [c.value for c in ws[1]] == _form_labels(app, key)
@@ -105,6 +122,7 @@ def test_import_needs_write_right(db, clients):
 
 
 # --- round trip -------------------------------------------------------------------------
+
 
 def test_round_trip_export_edit_import_updates_the_right_rows(app, db, clients):
     a = f.meeting("荷花社区", "往返测试会议甲", chair="sq1")
@@ -121,7 +139,7 @@ def test_round_trip_export_edit_import_updates_the_right_rows(app, db, clients):
     preview = upload(c, "meeting", _save(wb))
     text = page(preview)
     assert preview.status_code == 200
-    assert 'id="import-errors"' not in text, text[text.find("import-errors"):][:2000]
+    assert 'id="import-errors"' not in text, text[text.find("import-errors") :][:2000]
     assert "往返测试会议甲（改）" in text and 'id="import-updates"' in text
     db.session.expire_all()
     assert db.session.get(Meeting, a.id).title == "往返测试会议甲"  # nothing written before confirm
@@ -133,16 +151,33 @@ def test_round_trip_export_edit_import_updates_the_right_rows(app, db, clients):
     assert db.session.get(Meeting, a.id).version == 2
     assert db.session.get(Meeting, b.id).title == "往返测试会议乙" and db.session.get(Meeting, b.id).version == 1
     assert _count(AuditLog, AuditLog.action == "import") == before_audit + 1
-    log = db.session.execute(sa.select(AuditLog).where(AuditLog.action == "import").order_by(AuditLog.id.desc())).scalars().first()
+    log = (
+        db.session.execute(sa.select(AuditLog).where(AuditLog.action == "import").order_by(AuditLog.id.desc()))
+        .scalars()
+        .first()
+    )
     assert json.loads(log.diff)["updated"] == [a.id] and log.register_key == "meeting"
-    assert _count(AuditLog, AuditLog.action == "update", AuditLog.row_id == a.id, AuditLog.register_key == "meeting") >= 1
+    assert (
+        _count(AuditLog, AuditLog.action == "update", AuditLog.row_id == a.id, AuditLog.register_key == "meeting") >= 1
+    )
     # the token is single-use
     again = confirm(c, "meeting", token)
     assert 'id="import-refused"' in page(again)
 
 
-@pytest.mark.parametrize("key", ["meeting", "work_item", "unit", "residential_compound", "staff_profile",
-                                 "schedule_rule", "work_calendar", "org_unit"])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "meeting",
+        "work_item",
+        "unit",
+        "residential_compound",
+        "staff_profile",
+        "schedule_rule",
+        "work_calendar",
+        "org_unit",
+    ],
+)
 def test_unchanged_export_imports_back_without_changes(db, clients, key):
     # the whole table goes through the rules again: judge it after every test's rows (some are
     # created under frozen clocks, e.g. meetings held in 2027) so "now" does not vary with test order
@@ -159,7 +194,7 @@ def _round_trip(c, key):
     content = c.get(f"/{key}/export_xlsx/").data
     preview = upload(c, key, content)
     text = page(preview)
-    assert 'id="import-errors"' not in text and 'id="import-refused"' not in text, text[text.find("<table"):][:3000]
+    assert 'id="import-errors"' not in text and 'id="import-refused"' not in text, text[text.find("<table") :][:3000]
     assert 'id="import-updates"' not in text and 'id="import-creates"' not in text
 
 
@@ -170,19 +205,27 @@ def test_template_filled_in_creates_rows(app, db, clients):
     headers = [h.value for h in ws[1]]
     reg = registry.get("work_item")
     lbl = lambda col: _zh(app, lambda: str(reg.label(col)))  # noqa: E731
-    values = {lbl("module"): "党建", lbl("kind"): None, lbl("title"): "模板导入任务",
-              lbl("org_unit"): "荷花社区第1网格", lbl("deadline"): dt.date(2026, 12, 20), lbl("status"): "todo",
-              lbl("responsible_person"): "sq1"}
+    values = {
+        lbl("module"): "党建",
+        lbl("kind"): None,
+        lbl("title"): "模板导入任务",
+        lbl("org_unit"): "荷花社区第1网格",
+        lbl("deadline"): dt.date(2026, 12, 20),
+        lbl("status"): "todo",
+        lbl("responsible_person"): "sq1",
+    }
     from app.common.enums import WorkItemKind
 
     values[lbl("kind")] = _zh(app, lambda: list(WorkItemKind)[0].label)
-    values[lbl("module")] = _zh(app, lambda: str(__import__("app.org.enums", fromlist=["Module"]).Module.dangjian.label))
+    values[lbl("module")] = _zh(
+        app, lambda: str(__import__("app.org.enums", fromlist=["Module"]).Module.dangjian.label)
+    )
     for i, h in enumerate(headers, start=1):
         if h in values:
             ws.cell(2, i).value = values[h]
     preview = upload(c, "work_item", _save(wb))
     text = page(preview)
-    assert 'id="import-creates"' in text, text[text.find("alert"):][:1500] + text[text.find("import-errors"):][:1500]
+    assert 'id="import-creates"' in text, text[text.find("alert") :][:1500] + text[text.find("import-errors") :][:1500]
     assert confirm(c, "work_item", token_of(preview)).status_code == 302
     db.session.expire_all()
     row = db.session.execute(sa.select(WorkItem).where(WorkItem.title == "模板导入任务")).scalar_one()
@@ -191,6 +234,7 @@ def test_template_filled_in_creates_rows(app, db, clients):
 
 
 # --- row errors: preview lists them with row and column; nothing is written ------------
+
 
 def _meeting_sheet(app, rows_):
     reg = registry.get("meeting")
@@ -207,22 +251,43 @@ def test_row_errors_are_listed_and_nothing_is_written(app, db, clients):
     from app.common.enums import MeetingStatus, MeetingType
     from app.org.enums import Module
 
-    ok = [_zh_enum(app, Module.dangjian), _zh_enum(app, MeetingType.team_weekly), "错误测试好行", "荷花社区",
-          _zh_enum(app, MeetingStatus.planned), dt.datetime(2026, 12, 3, 9, 0), "sq1"]
-    bad_enum = list(ok); bad_enum[1] = "不存在的会议类型"; bad_enum[2] = "错误测试枚举"
-    bad_scope = list(ok); bad_scope[3] = "新村社区"; bad_scope[2] = "错误测试范围"
-    bad_date = list(ok); bad_date[5] = "2026-12-03 09:00"; bad_date[2] = "错误测试日期"
-    bad_user = list(ok); bad_user[6] = "没有这个人"; bad_user[2] = "错误测试人员"
-    missing = list(ok); missing[2] = None
-    by_key = list(ok); by_key[0] = "dangjian"; by_key[4] = "planned"; by_key[2] = "错误测试按键"
+    ok = [
+        _zh_enum(app, Module.dangjian),
+        _zh_enum(app, MeetingType.team_weekly),
+        "错误测试好行",
+        "荷花社区",
+        _zh_enum(app, MeetingStatus.planned),
+        dt.datetime(2026, 12, 3, 9, 0),
+        "sq1",
+    ]
+    bad_enum = list(ok)
+    bad_enum[1] = "不存在的会议类型"
+    bad_enum[2] = "错误测试枚举"
+    bad_scope = list(ok)
+    bad_scope[3] = "新村社区"
+    bad_scope[2] = "错误测试范围"
+    bad_date = list(ok)
+    bad_date[5] = "2026-12-03 09:00"
+    bad_date[2] = "错误测试日期"
+    bad_user = list(ok)
+    bad_user[6] = "没有这个人"
+    bad_user[2] = "错误测试人员"
+    missing = list(ok)
+    missing[2] = None
+    by_key = list(ok)
+    by_key[0] = "dangjian"
+    by_key[4] = "planned"
+    by_key[2] = "错误测试按键"
     header, data = _meeting_sheet(app, [ok, bad_enum, bad_scope, bad_date, bad_user, missing, by_key])
     before = _count(Meeting)
     r = upload(clients("sq1"), "meeting", xlsx_bytes(data))
     text = page(r)
     assert 'id="import-errors"' in text
-    errors = text[text.index('id="import-errors"'):text.index("</table>", text.index('id="import-errors"'))]
-    cells = [[c.strip() for c in row.split("</td><td>")] for row in
-             [x.split("<td>", 1)[1].rsplit("</td>", 1)[0] for x in errors.split('<tr class="danger">')[1:]]]
+    errors = text[text.index('id="import-errors"') : text.index("</table>", text.index('id="import-errors"'))]
+    cells = [
+        [c.strip() for c in row.split("</td><td>")]
+        for row in [x.split("<td>", 1)[1].rsplit("</td>", 1)[0] for x in errors.split('<tr class="danger">')[1:]]
+    ]
     by_row = {(int(rw[0]), rw[1]) for rw in cells}
     assert (3, header[1]) in by_row  # enum
     assert (4, header[3]) in by_row  # org unit outside the writable scope
@@ -242,8 +307,16 @@ def test_register_rules_run_on_each_row(app, db, clients):
     reg = registry.get("meeting")
     cols = ["module", "meeting_type", "title", "org_unit", "status", "planned_start", "end_time", "chair"]
     header = _zh(app, lambda: [str(reg.label(c)) for c in cols])
-    row = [_zh_enum(app, Module.dangjian), _zh_enum(app, MeetingType.team_weekly), "规则测试会议", "荷花社区",
-           _zh_enum(app, MeetingStatus.planned), dt.datetime(2026, 12, 3, 9, 0), dt.datetime(2026, 12, 3, 8, 0), "sq1"]
+    row = [
+        _zh_enum(app, Module.dangjian),
+        _zh_enum(app, MeetingType.team_weekly),
+        "规则测试会议",
+        "荷花社区",
+        _zh_enum(app, MeetingStatus.planned),
+        dt.datetime(2026, 12, 3, 9, 0),
+        dt.datetime(2026, 12, 3, 8, 0),
+        "sq1",
+    ]
     text = page(upload(clients("sq1"), "meeting", xlsx_bytes([header, row])))
     assert 'id="import-errors"' in text
     assert "结束时间不能早于开始时间" in text
@@ -252,8 +325,11 @@ def test_register_rules_run_on_each_row(app, db, clients):
 def test_unique_conflict_is_shown_in_the_preview(app, db, clients):
     reg = registry.get("work_calendar")
     header = _zh(app, lambda: [str(reg.label(c)) for c in ("day", "is_working_day", "name", "org_unit")])
-    data = [header, [dt.date(2031, 5, 1), "否", "冲突预览一", "荷花街道"],
-            [dt.date(2031, 5, 1), "否", "冲突预览二", "荷花街道"]]
+    data = [
+        header,
+        [dt.date(2031, 5, 1), "否", "冲突预览一", "荷花街道"],
+        [dt.date(2031, 5, 1), "否", "冲突预览二", "荷花街道"],
+    ]
     before = _count(AuditLog)
     r = upload(clients("admin"), "work_calendar", xlsx_bytes(data))
     assert 'id="import-errors"' in page(r) and "冲突" in page(r) and token_of(r) is None
@@ -266,8 +342,11 @@ def test_all_or_nothing_when_the_database_refuses_at_confirmation(app, db, clien
 
     reg = registry.get("work_calendar")
     header = _zh(app, lambda: [str(reg.label(c)) for c in ("day", "is_working_day", "name", "org_unit")])
-    data = [header, [dt.date(2031, 6, 1), "否", "全有或全无一", "荷花街道"],
-            [dt.date(2031, 6, 2), "否", "全有或全无二", "荷花街道"]]
+    data = [
+        header,
+        [dt.date(2031, 6, 1), "否", "全有或全无一", "荷花街道"],
+        [dt.date(2031, 6, 2), "否", "全有或全无二", "荷花街道"],
+    ]
     c = clients("admin")
     r = upload(c, "work_calendar", xlsx_bytes(data))
     token = token_of(r)
@@ -308,8 +387,10 @@ def test_natural_key_updates_without_id(app, db, clients, monkeypatch):
     assert 'id="import-updates"' in page(r)
     confirm(c, "work_calendar", token_of(r))
     db.session.expire_all()
-    assert [w.name for w in db.session.execute(sa.select(WorkCalendar).where(
-        WorkCalendar.day == dt.date(2032, 1, 1))).scalars()] == ["自然键二"]
+    assert [
+        w.name
+        for w in db.session.execute(sa.select(WorkCalendar).where(WorkCalendar.day == dt.date(2032, 1, 1))).scalars()
+    ] == ["自然键二"]
 
 
 def test_update_of_row_outside_scope_is_refused(app, db, clients):
@@ -324,6 +405,7 @@ def test_update_of_row_outside_scope_is_refused(app, db, clients):
 
 # --- bad files: a clear message, nothing changed ----------------------------------------
 
+
 def _refusal(client, key, content, name="x.xlsx"):
     r = upload(client, key, content, name)
     text = page(r)
@@ -331,7 +413,7 @@ def _refusal(client, key, content, name="x.xlsx"):
     assert 'id="import-refused"' in text, text[:2000]
     assert token_of(r) is None
     start = text.index('id="import-refused"')
-    return text[start:text.index("</div>", start)]
+    return text[start : text.index("</div>", start)]
 
 
 def test_not_an_xlsx(db, clients):
@@ -362,7 +444,7 @@ def test_too_many_rows(app, db, clients):
 
 
 def test_formulas(db, clients):
-    msg = _refusal(clients("sq1"), "meeting", xlsx_bytes([["会议名称"], ["=A1&\"x\""]]))
+    msg = _refusal(clients("sq1"), "meeting", xlsx_bytes([["会议名称"], ['=A1&"x"']]))
     assert "A2" in msg
 
 
@@ -375,9 +457,20 @@ def test_merged_cells(db, clients):
 def test_dates_typed_as_text_are_row_errors(app, db, clients):
     reg = registry.get("work_calendar")
     header = _zh(app, lambda: [str(reg.label(c)) for c in ("day", "is_working_day", "name", "org_unit")])
-    text = page(upload(clients("admin"), "work_calendar", xlsx_bytes([header, ["2033-01-01", "否", "文本日期", "荷花街道"]])))
-    assert 'id="import-errors"' in text and "2033-01-01" in text and token_of(text and upload(
-        clients("admin"), "work_calendar", xlsx_bytes([header, ["2033-01-01", "否", "文本日期", "荷花街道"]]))) is None
+    text = page(
+        upload(clients("admin"), "work_calendar", xlsx_bytes([header, ["2033-01-01", "否", "文本日期", "荷花街道"]]))
+    )
+    assert (
+        'id="import-errors"' in text
+        and "2033-01-01" in text
+        and token_of(
+            text
+            and upload(
+                clients("admin"), "work_calendar", xlsx_bytes([header, ["2033-01-01", "否", "文本日期", "荷花街道"]])
+            )
+        )
+        is None
+    )
 
 
 def test_text_longer_than_the_column_is_a_row_error(app, db, clients):

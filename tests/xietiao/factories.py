@@ -1,5 +1,6 @@
 """Rows the 大协调 tests own (months far from the demo data's, so nothing collides — and where the
 suite's clock (JIEDAO_TEST_TODAY) stands in such a month, the demo's list of it gives way)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,39 +35,78 @@ def _clear_month(month: dt.date) -> None:
 
 def supervision_list(month: dt.date, status=LS.draft, **kw) -> SupervisionList:
     _clear_month(month)
-    sl = SupervisionList(month=month, title=f"{month:%Y年%m月}测试督查清单", made_by=user("dcb"), status=status,
-                         org_unit=org("荷花街道"), **kw)
+    sl = SupervisionList(
+        month=month,
+        title=f"{month:%Y年%m月}测试督查清单",
+        made_by=user("dcb"),
+        status=status,
+        org_unit=org("荷花街道"),
+        **kw,
+    )
     db.session.add(sl)
     db.session.commit()
     return sl
 
 
-def item(sl, title="测试督查事项", person="mk_zhili", deadline=None, pct=0, status=IS.on_track, **kw) -> SupervisionItem:
-    it = SupervisionItem(supervision_list=sl, title=title, module=Module.zhili, responsible_person=user(person),
-                         deadline=deadline or sl.month.replace(day=25), progress_percent=pct, status=status,
-                         org_unit=org("荷花街道"), **kw)
+def item(
+    sl, title="测试督查事项", person="mk_zhili", deadline=None, pct=0, status=IS.on_track, **kw
+) -> SupervisionItem:
+    it = SupervisionItem(
+        supervision_list=sl,
+        title=title,
+        module=Module.zhili,
+        responsible_person=user(person),
+        deadline=deadline or sl.month.replace(day=25),
+        progress_percent=pct,
+        status=status,
+        org_unit=org("荷花街道"),
+        **kw,
+    )
     db.session.add(it)
     db.session.commit()
     return it
 
 
-def assignment(status=AS.drafting, head="mk_zhili", deadline=dt.date(2027, 6, 30), lead="leader", **kw) -> AssignmentOrder:
+def assignment(
+    status=AS.drafting, head="mk_zhili", deadline=dt.date(2027, 6, 30), lead="leader", **kw
+) -> AssignmentOrder:
     n = next(_n)
-    o = AssignmentOrder(order_no=f"测试交办〔2027〕{n:04d}", source_channel=SourceChannel.document_exchange,
-                        source_dept=db.session.query(Unit).first(), received_at=dt.datetime(2027, 6, 1, 9),
-                        title=f"测试交办事项{n}", content="按要求落实", lead_leader=user(lead),
-                        assigned_module=Module.zhili, module_head=user(head), deadline=deadline, status=status,
-                        org_unit=org("荷花街道"), **kw)
+    o = AssignmentOrder(
+        order_no=f"测试交办〔2027〕{n:04d}",
+        source_channel=SourceChannel.document_exchange,
+        source_dept=db.session.query(Unit).first(),
+        received_at=dt.datetime(2027, 6, 1, 9),
+        title=f"测试交办事项{n}",
+        content="按要求落实",
+        lead_leader=user(lead),
+        assigned_module=Module.zhili,
+        module_head=user(head),
+        deadline=deadline,
+        status=status,
+        org_unit=org("荷花街道"),
+        **kw,
+    )
     db.session.add(o)
     db.session.commit()
     return o
 
 
-def typical(case_date, polarity=TypicalPolarity.positive, cadre="mk_zhili", status=TypicalStatus.nominated, unit=None,
-            **kw) -> TypicalCase:
-    c = TypicalCase(period_label=f"{case_date.year}年测试期", case_date=case_date, polarity=polarity,
-                    subject_kind=TypicalSubject.cadre, cadre=user(cadre), description="测试事迹",
-                    nominated_by=user("dcb"), status=status, unit=unit, org_unit=org("荷花街道"), **kw)
+def typical(
+    case_date, polarity=TypicalPolarity.positive, cadre="mk_zhili", status=TypicalStatus.nominated, unit=None, **kw
+) -> TypicalCase:
+    c = TypicalCase(
+        period_label=f"{case_date.year}年测试期",
+        case_date=case_date,
+        polarity=polarity,
+        subject_kind=TypicalSubject.cadre,
+        cadre=user(cadre),
+        description="测试事迹",
+        nominated_by=user("dcb"),
+        status=status,
+        unit=unit,
+        org_unit=org("荷花街道"),
+        **kw,
+    )
     db.session.add(c)
     db.session.commit()
     return c

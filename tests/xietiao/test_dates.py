@@ -1,4 +1,5 @@
 """Pure date rules of 大协调 (TR-16 … TR-20) with fixed dates: weekends, holidays, 调休, month ends."""
+
 import datetime as dt
 
 from app.modules.xietiao import rules as r

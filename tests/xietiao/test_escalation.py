@@ -1,4 +1,5 @@
 """督办预警: the page across every register with time rules, in scope; the sweep, once per stage."""
+
 import datetime as dt
 
 import pytest
@@ -26,8 +27,15 @@ def frozen():
 
 
 def _work_item(db, community, title, deadline):
-    wi = WorkItem(module=Module.zhili, kind=WorkItemKind.other, title=title, org_unit=org(community),
-                  deadline=deadline, status=WorkItemStatus.todo, responsible_person=user("sq1"))
+    wi = WorkItem(
+        module=Module.zhili,
+        kind=WorkItemKind.other,
+        title=title,
+        org_unit=org(community),
+        deadline=deadline,
+        status=WorkItemStatus.todo,
+        responsible_person=user("sq1"),
+    )
     db.session.add(wi)
     db.session.commit()
     return wi
@@ -75,9 +83,15 @@ def test_a_list_issued_in_time_is_no_longer_due(db, clients, frozen):
 
 def _records(db, key, row_id):
     db.session.expire_all()
-    return db.session.execute(sa.select(EscalationRecord).where(EscalationRecord.register_key == key,
-                                                                EscalationRecord.row_id == row_id)
-                              .order_by(EscalationRecord.id)).scalars().all()
+    return (
+        db.session.execute(
+            sa.select(EscalationRecord)
+            .where(EscalationRecord.register_key == key, EscalationRecord.row_id == row_id)
+            .order_by(EscalationRecord.id)
+        )
+        .scalars()
+        .all()
+    )
 
 
 def test_sweep_records_each_stage_once(db, app):
@@ -90,7 +104,9 @@ def test_sweep_records_each_stage_once(db, app):
     recs = _records(db, "assignment_order", o.id)
     assert [(r.rule_code, r.stage) for r in recs] == [("TR-20", EscalationStage.reminder)]
     assert first["recorded"] >= 1 and again["recorded"] == 0 and again["resolved"] == 0
-    assert recs[0].responsible_person_id == user("mk_zhili").id and recs[0].due_at == dt.datetime(2027, 9, 30, 23, 59, 59)
+    assert recs[0].responsible_person_id == user("mk_zhili").id and recs[0].due_at == dt.datetime(
+        2027, 9, 30, 23, 59, 59
+    )
     assert recs[0].raised_at == dt.datetime(2027, 9, 28, 9)
     engine.sweep(dt.datetime(2027, 9, 30, 23, 59, 59))  # the last second of the deadline day: due now → 督办
     engine.sweep(dt.datetime(2027, 10, 1, 0, 0, 0))  # month boundary: the month of the deadline has ended → 通报
@@ -109,8 +125,15 @@ def test_sweep_records_each_stage_once(db, app):
 
 
 def test_the_database_refuses_a_second_record_of_the_same_stage(db):
-    rec = dict(register_key="work_item", row_id=999001, rule_code="WI", stage=EscalationStage.reminder,
-               due_at=dt.datetime(2027, 1, 1), raised_at=dt.datetime(2027, 1, 1), org_unit=org("荷花街道"))
+    rec = dict(
+        register_key="work_item",
+        row_id=999001,
+        rule_code="WI",
+        stage=EscalationStage.reminder,
+        due_at=dt.datetime(2027, 1, 1),
+        raised_at=dt.datetime(2027, 1, 1),
+        org_unit=org("荷花街道"),
+    )
     db.session.add(EscalationRecord(**rec))
     db.session.commit()
     db.session.add(EscalationRecord(**rec))
@@ -137,7 +160,9 @@ def test_escalation_records_follow_the_rows_scope(db, clients):
     engine.sweep(dt.datetime(2027, 12, 2, 9))
     a = _records(db, "work_item", mine.id)[0].id
     b = _records(db, "work_item", theirs.id)[0].id
-    assert a in ids_in_api(clients("sq1"), "escalation_record") and b not in ids_in_api(clients("sq1"), "escalation_record")
+    assert a in ids_in_api(clients("sq1"), "escalation_record") and b not in ids_in_api(
+        clients("sq1"), "escalation_record"
+    )
     assert b in ids_in_api(clients("sq2"), "escalation_record")
     assert {a, b} <= ids_in_api(clients("leader"), "escalation_record")
     assert clients("sq2").get(f"/escalation_record/show/{a}").status_code == 404

@@ -1,5 +1,6 @@
 """大协调 pages: a month of supervision (suggestions, confirmation, 公示 and its xlsx), the year-end
 table of typical cases, and the data scope of the registers."""
+
 import datetime as dt
 import io
 
@@ -47,15 +48,30 @@ def test_dcb_runs_a_month(db, clients, frozen):
     assert f'name="item_id" value="{fine.id}"' not in page
     assert f'data-item="{late.id}" data-light="red"' in page and f'data-item="{behind.id}" data-light="amber"' in page
     # a leader may look but not confirm: the step is the office's
-    r = clients("leader").post_form(f"/xietiao_supervision/confirm/{sl.id}", {"item_id": [str(behind.id)]},
-                                    form_url=url)
+    r = clients("leader").post_form(
+        f"/xietiao_supervision/confirm/{sl.id}", {"item_id": [str(behind.id)]}, form_url=url
+    )
     assert r.status_code == 302
-    assert db.session.execute(sa.select(SupervisionOrder).where(SupervisionOrder.supervision_item_id == behind.id)).first() is None
-    r = dcb.post_form(f"/xietiao_supervision/confirm/{sl.id}", {"item_id": [str(behind.id), str(late.id)]},
-                      form_url=url, follow_redirects=True)
+    assert (
+        db.session.execute(sa.select(SupervisionOrder).where(SupervisionOrder.supervision_item_id == behind.id)).first()
+        is None
+    )
+    r = dcb.post_form(
+        f"/xietiao_supervision/confirm/{sl.id}",
+        {"item_id": [str(behind.id), str(late.id)]},
+        form_url=url,
+        follow_redirects=True,
+    )
     assert "已下达2份工作督办单" in text(r)
-    orders = db.session.execute(sa.select(SupervisionOrder).join(SupervisionOrder.supervision_item)
-                                .where(SupervisionOrder.supervision_item_id.in_([behind.id, late.id]))).scalars().all()
+    orders = (
+        db.session.execute(
+            sa.select(SupervisionOrder)
+            .join(SupervisionOrder.supervision_item)
+            .where(SupervisionOrder.supervision_item_id.in_([behind.id, late.id]))
+        )
+        .scalars()
+        .all()
+    )
     assert {o.to_person_id for o in orders} == {xf.user("mk_zhili").id, xf.user("mk_fuwu").id}
     page = text(dcb.get(url))
     assert f'name="item_id" value="{behind.id}"' not in page and orders[0].order_no in page
@@ -65,7 +81,9 @@ def test_dcb_runs_a_month(db, clients, frozen):
         row.comment = comment
     db.session.commit()
     frozen(dt.datetime(2027, 5, 31, 16))
-    r = xf.step(dcb, "supervision_list", SupervisionList, sl.id, "publish_list", review_comment="五月总体有序，个别事项滞后")
+    r = xf.step(
+        dcb, "supervision_list", SupervisionList, sl.id, "publish_list", review_comment="五月总体有序，个别事项滞后"
+    )
     assert r.status_code == 200
     pub = text(dcb.get(f"/xietiao_supervision/publication/{sl.id}"))
     assert "2027年05月重点工作督查进展情况公示" in pub and "五月总体有序" in pub and "督办后完成" in pub
@@ -87,8 +105,9 @@ def test_no_list_yet_and_other_roles(db, clients, frozen):
     # sq1 reads only the items addressed to her (R·o): not the list, no suggestions, no orders
     page = text(clients("sq1").get("/xietiao_supervision/?month=2027-07"))
     assert "本月尚未制定督查清单" in page
-    r = clients("sq1").post_form(f"/xietiao_supervision/confirm/{sl.id}", {"item_id": ["1"]},
-                                 form_url="/xietiao_supervision/")
+    r = clients("sq1").post_form(
+        f"/xietiao_supervision/confirm/{sl.id}", {"item_id": ["1"]}, form_url="/xietiao_supervision/"
+    )
     assert r.status_code == 404
 
 
@@ -96,8 +115,14 @@ def test_year_end_table_per_cadre_and_unit(db, clients):
     units = db.session.execute(sa.select(Unit).order_by(Unit.id)).scalars().all()
     xf.typical(dt.date(2028, 2, 1), cadre="mk_zhili", status=TS.notified, unit=units[0], notice_no="表扬1")
     xf.typical(dt.date(2028, 5, 1), cadre="mk_zhili", status=TS.notified, unit=units[0], notice_no="表扬2")
-    xf.typical(dt.date(2028, 8, 1), cadre="mk_zhifa", polarity=TP.negative, status=TS.notified, unit=units[1],
-               notice_no="批评1")
+    xf.typical(
+        dt.date(2028, 8, 1),
+        cadre="mk_zhifa",
+        polarity=TP.negative,
+        status=TS.notified,
+        unit=units[1],
+        notice_no="批评1",
+    )
     xf.typical(dt.date(2028, 9, 1), cadre="mk_zhifa", status=TS.withdrawn, unit=units[1])  # not counted
     xf.typical(dt.date(2029, 1, 5), cadre="mk_zhifa", status=TS.notified, unit=units[1])  # next year
     page = text(clients("leader").get("/xietiao_typical/?year=2028"))
@@ -125,11 +150,17 @@ def test_scope_of_the_registers(db, clients):
     head = ids_in_api(clients("mk_zhili"), "supervision_item")
     assert for_head.id in head and for_sq1.id not in head
     row = xf.reload(type(for_head), for_head.id)
-    r = clients("mk_zhili").api("PUT", f"/api/v1/supervision_item/{row.id}",
-                                json={"progress_percent": 40, "progress": "已完成方案", "version": row.version})
+    r = clients("mk_zhili").api(
+        "PUT",
+        f"/api/v1/supervision_item/{row.id}",
+        json={"progress_percent": 40, "progress": "已完成方案", "version": row.version},
+    )
     assert r.status_code == 200, r.get_json()
-    r = clients("sq1").api("PUT", f"/api/v1/supervision_item/{for_sq1.id}",
-                           json={"progress_percent": 40, "version": xf.reload(type(for_sq1), for_sq1.id).version})
+    r = clients("sq1").api(
+        "PUT",
+        f"/api/v1/supervision_item/{for_sq1.id}",
+        json={"progress_percent": 40, "version": xf.reload(type(for_sq1), for_sq1.id).version},
+    )
     assert r.status_code == 403  # R·o: reads own items only
     assert clients("wg1").api("GET", "/api/v1/supervision_item/").status_code == 403
     # the export keeps the scope

@@ -1,4 +1,5 @@
 """Every 大协调 step, allowed for the role that owns it and refused for the others (domain §9.4)."""
+
 import datetime as dt
 
 import pytest
@@ -61,8 +62,14 @@ def test_assignment_order_runs_its_whole_course(db, clients, frozen):
     assert xf.reload(AssignmentOrder, o.id).status == AS.closed
     # the audit log keeps who took each step
     from app.common.models import AuditLog
-    steps = db.session.execute(sa.select(AuditLog.user_id).where(AuditLog.register_key == "assignment_order",
-                                                                AuditLog.row_id == o.id)).scalars().all()
+
+    steps = (
+        db.session.execute(
+            sa.select(AuditLog.user_id).where(AuditLog.register_key == "assignment_order", AuditLog.row_id == o.id)
+        )
+        .scalars()
+        .all()
+    )
     assert {xf.user("dcb").id, xf.user("leader").id, xf.user("mk_zhili").id} <= set(steps)
 
 
@@ -89,15 +96,20 @@ def test_overdue_order_goes_under_supervision_with_a_supervision_order(db, clien
     assert r.status_code == 200, r.get_json()
     row = xf.reload(AssignmentOrder, o.id)
     assert row.status == AS.under_supervision
-    orders = db.session.execute(sa.select(SupervisionOrder).where(SupervisionOrder.assignment_order_id == o.id)).scalars().all()
+    orders = (
+        db.session.execute(sa.select(SupervisionOrder).where(SupervisionOrder.assignment_order_id == o.id))
+        .scalars()
+        .all()
+    )
     assert len(orders) == 1
     order = orders[0]
     assert order.to_person_id == xf.user("mk_zhili").id and order.issued_by_id == xf.user("dcb").id
     assert order.status == OS.issued and order.reply_deadline == dt.date(2027, 7, 7)  # 3 working days
     # the module head answers the 督办单 and reports the rectification
     assert xf.step(head, "supervision_order", SupervisionOrder, order.id, "respond").status_code == 422
-    assert xf.step(clients("mk_zhifa"), "supervision_order", SupervisionOrder, order.id, "respond",
-                   reply="x").status_code in (403, 404)
+    assert xf.step(
+        clients("mk_zhifa"), "supervision_order", SupervisionOrder, order.id, "respond", reply="x"
+    ).status_code in (403, 404)
     assert xf.step(head, "supervision_order", SupervisionOrder, order.id, "respond", reply="已整改").status_code == 200
     assert xf.reload(SupervisionOrder, order.id).replied_at == dt.datetime(2027, 7, 2, 9)
     assert xf.step(head, "supervision_order", SupervisionOrder, order.id, "close_order").status_code == 403
@@ -115,11 +127,22 @@ def test_a_major_problem_can_be_supervised_before_the_deadline(db, clients, froz
 
 
 def test_the_reviewer_must_lead_the_coordination_module(db, clients):
-    r = clients("dcb").post_form("/assignment_order/add", {
-        "order_no": "测试交办-牵头", "source_channel": "phone", "source_dept": "1", "received_at": "2027-06-01T09:00",
-        "title": "牵头领导校验", "content": "内容", "lead_leader": str(xf.user("zzwy").id),
-        "assigned_module": "zhili", "module_head": str(xf.user("mk_zhili").id), "deadline": "2027-06-30",
-        "org_unit": str(xf.org("荷花街道").id)})
+    r = clients("dcb").post_form(
+        "/assignment_order/add",
+        {
+            "order_no": "测试交办-牵头",
+            "source_channel": "phone",
+            "source_dept": "1",
+            "received_at": "2027-06-01T09:00",
+            "title": "牵头领导校验",
+            "content": "内容",
+            "lead_leader": str(xf.user("zzwy").id),
+            "assigned_module": "zhili",
+            "module_head": str(xf.user("mk_zhili").id),
+            "deadline": "2027-06-30",
+            "org_unit": str(xf.org("荷花街道").id),
+        },
+    )
     assert "牵头领导须为大协调模块的牵头领导" in text(r)
 
 
@@ -147,7 +170,9 @@ def test_supervision_list_issue_and_publish(db, clients, frozen):
     r = clients("dcb").api("PUT", f"/api/v1/supervision_list/{sl.id}", json={"title": "改", "version": row.version})
     assert r.status_code == 422
     it = row.items[0]
-    r = clients("dcb").api("PUT", f"/api/v1/supervision_item/{it.id}", json={"progress_percent": 90, "version": it.version})
+    r = clients("dcb").api(
+        "PUT", f"/api/v1/supervision_item/{it.id}", json={"progress_percent": 90, "version": it.version}
+    )
     assert r.status_code == 422
 
 
@@ -166,7 +191,9 @@ def test_issue_order_on_a_lagging_item_only(db, clients, frozen):
     assert s(clients("mk_zhili"), behind).status_code == 403
     assert s(dcb, behind).status_code == 200
     assert xf.reload(SupervisionItem, behind.id).status == IS.lagging
-    order = db.session.execute(sa.select(SupervisionOrder).where(SupervisionOrder.supervision_item_id == behind.id)).scalar_one()
+    order = db.session.execute(
+        sa.select(SupervisionOrder).where(SupervisionOrder.supervision_item_id == behind.id)
+    ).scalar_one()
     assert order.order_no.startswith("督办〔2027〕03-") and "10%" in order.lag_description
     assert s(dcb, behind).status_code == 422  # one open order per item
 
@@ -194,10 +221,20 @@ def test_typical_case_select_notify_withdraw(db, clients, frozen):
 
 
 def test_cadre_is_required_for_a_cadre_case(db, clients):
-    r = clients("dcb").api("POST", "/api/v1/typical_case/", json={
-        "period_label": "2027年第2季度", "case_date": "2027-05-01", "polarity": "positive", "subject_kind": "cadre",
-        "description": "x", "nominated_by": xf.user("dcb").id, "year_end_linked": True,
-        "org_unit": xf.org("荷花街道").id})
+    r = clients("dcb").api(
+        "POST",
+        "/api/v1/typical_case/",
+        json={
+            "period_label": "2027年第2季度",
+            "case_date": "2027-05-01",
+            "polarity": "positive",
+            "subject_kind": "cadre",
+            "description": "x",
+            "nominated_by": xf.user("dcb").id,
+            "year_end_linked": True,
+            "org_unit": xf.org("荷花街道").id,
+        },
+    )
     assert r.status_code == 422 and "cadre" in r.get_json()["errors"]
 
 

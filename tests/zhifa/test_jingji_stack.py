@@ -1,5 +1,6 @@
 """大经济 through the real stack: the third party's inspections (owner path, provider from its unit,
 hazard deadlines), key-project reviews (TR-38), assessments and the 平安社区 summary page."""
+
 import datetime as dt
 import io
 
@@ -23,9 +24,15 @@ from ..conftest import ids_in_api, text
 
 
 def _inspection_form(org, **over):
-    data = {"org_unit": str(org.id), "inspected_entity": "测试餐饮店", "inspected_at": "2027-01-05 10:00:00",
-            "hazard_count": "2", "hazard_level": "general", "hazards": "灭火器过期、疏散通道堵塞",
-            "rectify_due": "2027-01-15"}
+    data = {
+        "org_unit": str(org.id),
+        "inspected_entity": "测试餐饮店",
+        "inspected_at": "2027-01-05 10:00:00",
+        "hazard_count": "2",
+        "hazard_level": "general",
+        "hazards": "灭火器过期、疏散通道堵塞",
+        "rectify_due": "2027-01-15",
+    }
     data.update(over)
     return data
 
@@ -38,13 +45,19 @@ def test_third_party_records_its_own_inspections(db, clients):
     assert r.status_code == 200 and "请填写整改期限" in text(r)
     r = aq1.post_form("/safety_inspection/add", _inspection_form(grid, inspected_entity="测试餐饮店（第三方）"))
     assert r.status_code == 302
-    row = db.session.execute(sa.select(SafetyInspection).where(
-        SafetyInspection.inspected_entity == "测试餐饮店（第三方）")).scalar_one()
+    row = db.session.execute(
+        sa.select(SafetyInspection).where(SafetyInspection.inspected_entity == "测试餐饮店（第三方）")
+    ).scalar_one()
     # the provider comes from the inspector's own firm, the place from the org tree it could not otherwise read
     assert row.provider.provider.name == "安信安全生产技术服务有限公司" and row.org_unit_id == grid.id
     # mk_jingji's inspection is not the third party's own record
-    other = SafetyInspection(provider=row.provider, org_unit=f.org("新村社区"), inspected_entity="模块录入的检查",
-                             inspected_at=dt.datetime(2027, 1, 6, 9), hazard_count=0)
+    other = SafetyInspection(
+        provider=row.provider,
+        org_unit=f.org("新村社区"),
+        inspected_entity="模块录入的检查",
+        inspected_at=dt.datetime(2027, 1, 6, 9),
+        hazard_count=0,
+    )
     other.created_by_id = f.user("mk_jingji").id
     db.session.add(other)
     db.session.commit()
@@ -61,10 +74,21 @@ def test_third_party_records_its_own_inspections(db, clients):
 
 def test_open_hazards_past_their_deadline(db, app):
     provider = db.session.execute(sa.select(SafetyProvider)).scalars().first()
-    ins = SafetyInspection(provider=provider, org_unit=f.org("荷花社区"), inspected_entity="隐患时限测试",
-                           inspected_at=dt.datetime(2027, 2, 1, 9), hazard_count=1, rectify_due=dt.date(2027, 2, 10))
-    clean = SafetyInspection(provider=provider, org_unit=f.org("荷花社区"), inspected_entity="无隐患测试",
-                             inspected_at=dt.datetime(2027, 2, 1, 9), hazard_count=0)
+    ins = SafetyInspection(
+        provider=provider,
+        org_unit=f.org("荷花社区"),
+        inspected_entity="隐患时限测试",
+        inspected_at=dt.datetime(2027, 2, 1, 9),
+        hazard_count=1,
+        rectify_due=dt.date(2027, 2, 10),
+    )
+    clean = SafetyInspection(
+        provider=provider,
+        org_unit=f.org("荷花社区"),
+        inspected_entity="无隐患测试",
+        inspected_at=dt.datetime(2027, 2, 1, 9),
+        hazard_count=0,
+    )
     db.session.add_all([ins, clean])
     db.session.commit()
     reg = registry.get("safety_inspection")
@@ -87,13 +111,19 @@ def test_open_hazards_past_their_deadline(db, app):
 
 
 def test_tr38_projects_without_progress_in_the_last_month(db, clients):
-    p = KeyProject(name="月度推进测试项目", goal="测试", lead_leader=f.user("leader"),
-                   responsible_person=f.user("mk_jingji"), status=KeyProjectStatus.construction,
-                   org_unit=f.org("荷花街道"))
+    p = KeyProject(
+        name="月度推进测试项目",
+        goal="测试",
+        lead_leader=f.user("leader"),
+        responsible_person=f.user("mk_jingji"),
+        status=KeyProjectStatus.construction,
+        org_unit=f.org("荷花街道"),
+    )
     db.session.add(p)
     db.session.commit()
-    r = clients("mk_jingji").post_form("/key_project_progress/add", {
-        "project": str(p.id), "report_date": "2027-01-15", "progress": "主体完工"})
+    r = clients("mk_jingji").post_form(
+        "/key_project_progress/add", {"project": str(p.id), "report_date": "2027-01-15", "progress": "主体完工"}
+    )
     assert r.status_code == 302
     prog = db.session.execute(sa.select(KeyProjectProgress).where(KeyProjectProgress.project_id == p.id)).scalar_one()
     assert prog.org_unit_id == p.org_unit_id  # copied from the project
@@ -104,8 +134,9 @@ def test_tr38_projects_without_progress_in_the_last_month(db, clients):
     assert due(dt.datetime(2027, 2, 1, 9)) == []
     [hit] = due(dt.datetime(2027, 2, 16, 9))
     assert hit.due_at == dt.datetime(2027, 2, 15, 23, 59, 59) and hit.owner_id == f.user("mk_jingji").id
-    db.session.add(KeyProjectProgress(project=p, report_date=dt.date(2027, 2, 16), progress="竣工验收",
-                                      org_unit=p.org_unit))
+    db.session.add(
+        KeyProjectProgress(project=p, report_date=dt.date(2027, 2, 16), progress="竣工验收", org_unit=p.org_unit)
+    )
     db.session.commit()
     assert due(dt.datetime(2027, 2, 17, 9)) == []
     p.status = KeyProjectStatus.completed
@@ -135,15 +166,17 @@ def test_safe_community_summary_page_and_export(db, clients):
     db.session.commit()
     page = text(clients("mk_jingji").get("/safety_summary/?year=2031"))
     assert "平安社区汇总" in page and page.index("新村社区") < page.index("荷花社区")  # ranked by score
-    sheet = openpyxl.load_workbook(io.BytesIO(clients("mk_jingji").get("/safety_summary/export_xlsx/?year=2031").data),
-                                   read_only=True).active
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(clients("mk_jingji").get("/safety_summary/export_xlsx/?year=2031").data), read_only=True
+    ).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][:2] == (1, "新村社区") and rows[2][:2] == (2, "荷花社区")
     # a community secretary sees her own community only
     sq1 = text(clients("sq1").get("/safety_summary/?year=2031"))
     assert "荷花社区" in sq1 and "新村社区" not in sq1
-    sheet = openpyxl.load_workbook(io.BytesIO(clients("sq1").get(f"/safety_summary/export_xlsx/?year={year}").data),
-                                   read_only=True).active
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(clients("sq1").get(f"/safety_summary/export_xlsx/?year={year}").data), read_only=True
+    ).active
     assert {r[1] for r in list(sheet.iter_rows(values_only=True))[1:]} == {"荷花社区"}
     # roles without 大经济 access do not get the page
     assert clients("aq1").get("/safety_summary/").status_code in (302, 403)

@@ -1,4 +1,5 @@
 """Pure date rules of 大执法 and 大经济 with fixed dates (TR-33, TR-34, TR-36, TR-37, TR-38, hazards)."""
+
 import datetime as dt
 from types import SimpleNamespace
 
@@ -9,8 +10,12 @@ from app.org.enums import UnitKind
 
 D = dt.date
 # 2026: 中秋 9-25…27, 国庆 10-01…07, 调休上班 9-20 (Sun) and 10-10 (Sat)
-CAL_2026 = {**{D(2026, 9, d): False for d in (25, 26, 27)}, **{D(2026, 10, d): False for d in range(1, 8)},
-            D(2026, 9, 20): True, D(2026, 10, 10): True}
+CAL_2026 = {
+    **{D(2026, 9, d): False for d in (25, 26, 27)},
+    **{D(2026, 10, d): False for d in range(1, 8)},
+    D(2026, 9, 20): True,
+    D(2026, 10, 10): True,
+}
 
 
 def test_working_days_follow_weekends_and_the_calendar():

@@ -1,5 +1,6 @@
 """大执法 through the real stack: the Tuesday form default, 1+3+n warnings, workflow steps, the
 owner paths of stationed units, scope by grid and community, and the time rules on fixed dates."""
+
 import datetime as dt
 import io
 
@@ -43,8 +44,9 @@ def frozen():
 
 
 def _stationed(db):
-    return list(db.session.execute(sa.select(Unit).where(Unit.unit_kind == UnitKind.stationed)
-                                   .order_by(Unit.id)).scalars())
+    return list(
+        db.session.execute(sa.select(Unit).where(Unit.unit_kind == UnitKind.stationed).order_by(Unit.id)).scalars()
+    )
 
 
 def _own_unit(db, login):
@@ -56,8 +58,16 @@ def _team(db):
 
 
 def _action(db, day, status=JointStatus.planned, lead="fgfsj", **kw):
-    a = JointEnforcement(action_date=day, start_time=dt.time(8), lead_leader=f.user(lead), areas="测试区域",
-                         focus=[EnforcementFocus.parking], status=status, org_unit=f.org("荷花街道"), **kw)
+    a = JointEnforcement(
+        action_date=day,
+        start_time=dt.time(8),
+        lead_leader=f.user(lead),
+        areas="测试区域",
+        focus=[EnforcementFocus.parking],
+        status=status,
+        org_unit=f.org("荷花街道"),
+        **kw,
+    )
     db.session.add(a)
     db.session.commit()
     return a
@@ -73,6 +83,7 @@ def _dues(app, login, key, now):
 
 # --- 联合执法 -----------------------------------------------------------------------------
 
+
 def test_add_form_proposes_next_tuesday_at_eight(clients, frozen):
     frozen(dt.datetime(2026, 11, 25, 10, 0))  # a Wednesday
     page = text(clients("mk_zhifa").get("/joint_enforcement/add"))
@@ -82,20 +93,29 @@ def test_add_form_proposes_next_tuesday_at_eight(clients, frozen):
 def test_joint_action_saves_with_a_formation_warning(db, clients, frozen):
     frozen(dt.datetime(2026, 11, 25, 10, 0))
     units = _stationed(db)[:2]
-    data = {"action_date": "2026-12-01", "start_time": "08:00", "lead_leader": str(f.user("fgfsj").id),
-            "stationed_units": [str(u.id) for u in units], "areas": "荷花路测试段（1+3+n）",
-            "focus": ["road_market", "parking"]}
+    data = {
+        "action_date": "2026-12-01",
+        "start_time": "08:00",
+        "lead_leader": str(f.user("fgfsj").id),
+        "stationed_units": [str(u.id) for u in units],
+        "areas": "荷花路测试段（1+3+n）",
+        "focus": ["road_market", "parking"],
+    }
     r = clients("mk_zhifa").post_form("/joint_enforcement/add", data, follow_redirects=True)
     page = text(r)
     assert "仅有 2 个派驻单位参加" in page and "没有志愿者队伍参加" in page
-    row = db.session.execute(sa.select(JointEnforcement).where(JointEnforcement.areas == "荷花路测试段（1+3+n）")
-                             ).scalar_one()
+    row = db.session.execute(
+        sa.select(JointEnforcement).where(JointEnforcement.areas == "荷花路测试段（1+3+n）")
+    ).scalar_one()
     assert row.status == JointStatus.planned and row.start_time == dt.time(8)
     assert {u.id for u in row.stationed_units} == {u.id for u in units}
     assert row.focus.keys == ["road_market", "parking"]
     # a complete 1+3+n line-up saves without the warning
-    data.update(stationed_units=[str(u.id) for u in _stationed(db)[:3]], volunteer_teams=[str(_team(db).id)],
-                areas="荷花路测试段（完整）")
+    data.update(
+        stationed_units=[str(u.id) for u in _stationed(db)[:3]],
+        volunteer_teams=[str(_team(db).id)],
+        areas="荷花路测试段（完整）",
+    )
     page = text(clients("mk_zhifa").post_form("/joint_enforcement/add", data, follow_redirects=True))
     assert "1+3+n" not in page and "“1+3+n”" not in page
 
@@ -137,33 +157,45 @@ def test_tr36_open_and_missing_tuesdays(db, app):
     assert not any(d.due_at.date() == dt.date(2027, 6, 8) for d in dues)
     assert timerules.stage_of(next(d for d in dues if d.row_id == planned.id), now) == timerules.SUPERVISION
     # the Tuesday of the 15th is not late before its day has ended
-    assert not any(d.row_id is None and d.due_at.date() == dt.date(2027, 6, 15)
-                   for d in rules.open_tuesdays(dt.datetime(2027, 6, 15, 20, 0)))
+    assert not any(
+        d.row_id is None and d.due_at.date() == dt.date(2027, 6, 15)
+        for d in rules.open_tuesdays(dt.datetime(2027, 6, 15, 20, 0))
+    )
     # a role without access to the register sees none of it
     assert _dues(app, "aq1", "joint_enforcement", now) == []
 
 
 # --- owner paths and scope ----------------------------------------------------------------
 
+
 def test_stationed_unit_writes_only_for_its_own_unit(db, clients):
     own, other = _own_unit(db, "zfdd"), next(u for u in _stationed(db) if u.id != _own_unit(db, "zfdd").id)
     zfdd = clients("zfdd")
-    r = zfdd.post_form("/unit_monthly_report/add", {"month": "2027-03-17", "unit": str(own.id),
-                                                     "summary": "三月开展联合执法 4 次"})
+    r = zfdd.post_form(
+        "/unit_monthly_report/add", {"month": "2027-03-17", "unit": str(own.id), "summary": "三月开展联合执法 4 次"}
+    )
     assert r.status_code == 302
-    row = db.session.execute(sa.select(UnitMonthlyReport).where(UnitMonthlyReport.unit_id == own.id,
-                                                                UnitMonthlyReport.month == dt.date(2027, 3, 1))
-                             ).scalar_one()
+    row = db.session.execute(
+        sa.select(UnitMonthlyReport).where(
+            UnitMonthlyReport.unit_id == own.id, UnitMonthlyReport.month == dt.date(2027, 3, 1)
+        )
+    ).scalar_one()
     assert row.submitted_by.username == "zfdd" and row.submitted_at is not None
-    r = zfdd.api("POST", "/api/v1/unit_monthly_report/", json={"month": "2027-03-01", "unit": other.id,
-                                                               "summary": "代填"})
+    r = zfdd.api(
+        "POST", "/api/v1/unit_monthly_report/", json={"month": "2027-03-01", "unit": other.id, "summary": "代填"}
+    )
     assert r.status_code == 403
     # one report per unit and month
-    r = zfdd.api("POST", "/api/v1/unit_monthly_report/", json={"month": "2027-03-01", "unit": own.id, "summary": "重复"})
+    r = zfdd.api(
+        "POST", "/api/v1/unit_monthly_report/", json={"month": "2027-03-01", "unit": own.id, "summary": "重复"}
+    )
     assert r.status_code == 422
     # plans are read, not written, by a stationed unit
-    r = zfdd.api("POST", "/api/v1/enforcement_plan/", json={"title": "x", "matter": "x", "period_start": "2027-01-01",
-                                                            "lead": f.user("fgfsj").id, "status": "draft"})
+    r = zfdd.api(
+        "POST",
+        "/api/v1/enforcement_plan/",
+        json={"title": "x", "matter": "x", "period_start": "2027-01-01", "lead": f.user("fgfsj").id, "status": "draft"},
+    )
     assert r.status_code == 403
 
 
@@ -171,12 +203,19 @@ def test_enforcement_records_are_scoped_by_grid_and_owned_by_the_handling_unit(d
     own = _own_unit(db, "zfdd")
     other = next(u for u in _stationed(db) if u.id != own.id)
     wg1 = f.user("wg1")
-    xincun_grid = db.session.execute(sa.select(f.OrgUnit).where(f.OrgUnit.parent_id == f.org("新村社区").id)
-                                     ).scalars().first()
+    xincun_grid = (
+        db.session.execute(sa.select(f.OrgUnit).where(f.OrgUnit.parent_id == f.org("新村社区").id)).scalars().first()
+    )
 
     def record(grid, unit, location):
-        r = EnforcementRecord(found_at=dt.datetime(2027, 1, 5, 9), location=location, org_unit=grid,
-                              category=EnforcementFocus.parking, handling=HandlingMethod.persuasion, handled_by=unit)
+        r = EnforcementRecord(
+            found_at=dt.datetime(2027, 1, 5, 9),
+            location=location,
+            org_unit=grid,
+            category=EnforcementFocus.parking,
+            handling=HandlingMethod.persuasion,
+            handled_by=unit,
+        )
         db.session.add(r)
         db.session.commit()
         return r
@@ -190,8 +229,9 @@ def test_enforcement_records_are_scoped_by_grid_and_owned_by_the_handling_unit(d
     assert clients("sq1").get(f"/enforcement_record/show/{theirs.id}").status_code == 404
     assert theirs.id in ids_in_api(clients("sq2"), "enforcement_record")
     assert {mine.id, theirs.id} <= ids_in_api(clients("leader"), "enforcement_record")
-    sheet = openpyxl.load_workbook(io.BytesIO(clients("sq1").get("/enforcement_record/export_xlsx/").data),
-                                   read_only=True).active
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(clients("sq1").get("/enforcement_record/export_xlsx/").data), read_only=True
+    ).active
     cells = {c for row in sheet.iter_rows(values_only=True) for c in row}
     assert "荷花网格测试点" in cells and "新村网格测试点" not in cells
     # the stationed unit reads all, edits its own unit's records only
@@ -199,8 +239,10 @@ def test_enforcement_records_are_scoped_by_grid_and_owned_by_the_handling_unit(d
     assert {mine.id, theirs.id} <= ids_in_api(zfdd, "enforcement_record")
     r = zfdd.api("PUT", f"/api/v1/enforcement_record/{mine.id}", json={"rectified": True, "version": 1})
     assert r.status_code == 200, r.get_json()
-    assert zfdd.api("PUT", f"/api/v1/enforcement_record/{theirs.id}",
-                    json={"rectified": True, "version": 1}).status_code == 403
+    assert (
+        zfdd.api("PUT", f"/api/v1/enforcement_record/{theirs.id}", json={"rectified": True, "version": 1}).status_code
+        == 403
+    )
     db.session.expire_all()
     row = db.session.get(EnforcementRecord, mine.id)
     assert row.rectified and row.rectified_at is not None  # the rule dates the rectification
@@ -220,11 +262,19 @@ def test_volunteer_teams_by_community(db, clients):
 
 # --- 会商 time rules -----------------------------------------------------------------------
 
+
 def test_tr33_units_missing_their_monthly_report(db, app, clients):
     units = [u for u in _stationed(db)]
     filed = units[0]
-    db.session.add(UnitMonthlyReport(month=dt.date(2027, 6, 1), unit=filed, summary="六月汇总",
-                                     submitted_at=dt.datetime(2027, 7, 2, 9), org_unit=f.org("荷花街道")))
+    db.session.add(
+        UnitMonthlyReport(
+            month=dt.date(2027, 6, 1),
+            unit=filed,
+            summary="六月汇总",
+            submitted_at=dt.datetime(2027, 7, 2, 9),
+            org_unit=f.org("荷花街道"),
+        )
+    )
     db.session.commit()
     june = [d for d in rules.missing_monthly_reports(dt.datetime(2027, 7, 6, 9)) if "2027-06" in d.title]
     # due at the end of Mon 5 July 2027 (Thu 1, Fri 2, Mon 5)
@@ -233,24 +283,36 @@ def test_tr33_units_missing_their_monthly_report(db, app, clients):
     # before the month has ended nothing is due for it
     assert not [d for d in rules.missing_monthly_reports(dt.datetime(2027, 6, 29, 9)) if "2027-06" in d.title]
     # the escalation list shows the missing rows to readers of the register
-    assert any(d.rule == "TR-33" and d.row_id is None
-               for d in _dues(app, "zfdd", "unit_monthly_report", dt.datetime(2027, 7, 6, 9)))
+    assert any(
+        d.rule == "TR-33" and d.row_id is None
+        for d in _dues(app, "zfdd", "unit_monthly_report", dt.datetime(2027, 7, 6, 9))
+    )
 
 
 def test_tr34_quarterly_report_within_ten_working_days(db, app):
-    m = f.meeting("荷花街道", "执法季度研判会（测试）", chair="leader", module=Module.zhifa,
-                  meeting_type=MeetingType.enforcement_quarterly, planned_start=dt.datetime(2027, 4, 8, 9),
-                  status=MeetingStatus.held)
+    m = f.meeting(
+        "荷花街道",
+        "执法季度研判会（测试）",
+        chair="leader",
+        module=Module.zhifa,
+        meeting_type=MeetingType.enforcement_quarterly,
+        planned_start=dt.datetime(2027, 4, 8, 9),
+        status=MeetingStatus.held,
+    )
 
     def mine(now):
-        return [d for d in rules.quarterly_reports_due(now) if d.title.endswith("执法季度研判会（测试）的研判报告")
-                or "执法季度研判会（测试）" in d.title]
+        return [
+            d
+            for d in rules.quarterly_reports_due(now)
+            if d.title.endswith("执法季度研判会（测试）的研判报告") or "执法季度研判会（测试）" in d.title
+        ]
 
     assert mine(dt.datetime(2027, 4, 12, 9)) == []  # far from due
     due = mine(dt.datetime(2027, 4, 23, 9))
     assert len(due) == 1 and due[0].due_at == dt.datetime(2027, 4, 22, 23, 59, 59) and due[0].row_id is None
-    report = AnalysisReport(kind=AnalysisKind.quarterly, period_label="2027年第1季度", meeting=m,
-                            org_unit=f.org("荷花街道"))
+    report = AnalysisReport(
+        kind=AnalysisKind.quarterly, period_label="2027年第1季度", meeting=m, org_unit=f.org("荷花街道")
+    )
     db.session.add(report)
     db.session.commit()
     assert [d.row_id for d in mine(dt.datetime(2027, 4, 23, 9))] == [report.id]
@@ -260,22 +322,39 @@ def test_tr34_quarterly_report_within_ten_working_days(db, app):
 
 
 def test_analysis_report_meeting_must_match_its_kind(db, clients):
-    weekly = f.meeting("荷花街道", "执法周碰头（测试）", chair="mk_zhifa", module=Module.zhifa,
-                       meeting_type=MeetingType.enforcement_weekly)
-    r = clients("mk_zhifa").api("POST", "/api/v1/analysis_report/", json={
-        "kind": "quarterly", "period_label": "2027年第1季度", "meeting": weekly.id})
+    weekly = f.meeting(
+        "荷花街道",
+        "执法周碰头（测试）",
+        chair="mk_zhifa",
+        module=Module.zhifa,
+        meeting_type=MeetingType.enforcement_weekly,
+    )
+    r = clients("mk_zhifa").api(
+        "POST",
+        "/api/v1/analysis_report/",
+        json={"kind": "quarterly", "period_label": "2027年第1季度", "meeting": weekly.id},
+    )
     assert r.status_code == 422 and "meeting" in r.get_json()["errors"]
-    r = clients("mk_zhifa").api("POST", "/api/v1/analysis_report/", json={
-        "kind": "weekly", "period_label": "2027年第1周", "meeting": weekly.id})
+    r = clients("mk_zhifa").api(
+        "POST", "/api/v1/analysis_report/", json={"kind": "weekly", "period_label": "2027年第1周", "meeting": weekly.id}
+    )
     assert r.status_code == 201, r.get_json()
 
 
 # --- 应急联动 ----------------------------------------------------------------------------
 
+
 def _major(**over):
-    body = {"name": "测试重大行动", "level": "city", "kind": "inspection", "action_start": "2027-03-10 09:00:00",
-            "deploy_mode": "advance", "deploy_due": "2027-03-08 17:00:00", "lead": f.user("fgfsj").id,
-            "plan_level": "level2"}
+    body = {
+        "name": "测试重大行动",
+        "level": "city",
+        "kind": "inspection",
+        "action_start": "2027-03-10 09:00:00",
+        "deploy_mode": "advance",
+        "deploy_due": "2027-03-08 17:00:00",
+        "lead": f.user("fgfsj").id,
+        "plan_level": "level2",
+    }
     body.update(over)
     return body
 
@@ -289,10 +368,14 @@ def test_major_action_rules(db, clients, frozen):
     # a national action is led by the 党工委书记, not the 分管副书记
     r = api.api("POST", "/api/v1/major_action/", json=_major(level="national"))
     assert r.status_code == 422 and "lead" in r.get_json()["errors"]
-    assert api.api("POST", "/api/v1/major_action/", json=_major(level="national", lead=f.user("leader").id)
-                   ).status_code == 201
+    assert (
+        api.api("POST", "/api/v1/major_action/", json=_major(level="national", lead=f.user("leader").id)).status_code
+        == 201
+    )
     frozen(dt.datetime(2027, 3, 9, 14, 0))
-    r = api.api("POST", "/api/v1/major_action/", json=_major(name="立即部署测试", deploy_mode="immediate", deploy_due=None))
+    r = api.api(
+        "POST", "/api/v1/major_action/", json=_major(name="立即部署测试", deploy_mode="immediate", deploy_due=None)
+    )
     assert r.status_code == 201, r.get_json()
     row = db.session.get(MajorAction, r.get_json()["id"])
     assert row.deploy_due == dt.datetime(2027, 3, 9, 16, 0) and row.status == MajorActionStatus.planned
@@ -300,10 +383,17 @@ def test_major_action_rules(db, clients, frozen):
 
 def test_major_action_steps_by_its_lead(db, app, clients, frozen):
     frozen(dt.datetime(2027, 5, 3, 9, 0))
-    a = MajorAction(name="区级督查测试", level=ActionLevel.district, kind=MajorActionKind.other,
-                    action_start=dt.datetime(2027, 5, 6, 9), deploy_mode=DeployMode.advance,
-                    deploy_due=dt.datetime(2027, 5, 5, 17), lead=f.user("fgfsj"), plan_level=PlanLevel.level3,
-                    org_unit=f.org("荷花街道"))
+    a = MajorAction(
+        name="区级督查测试",
+        level=ActionLevel.district,
+        kind=MajorActionKind.other,
+        action_start=dt.datetime(2027, 5, 6, 9),
+        deploy_mode=DeployMode.advance,
+        deploy_due=dt.datetime(2027, 5, 5, 17),
+        lead=f.user("fgfsj"),
+        plan_level=PlanLevel.level3,
+        org_unit=f.org("荷花街道"),
+    )
     db.session.add(a)
     db.session.commit()
     assert any(d.row_id == a.id for d in _dues(app, "leader", "major_action", dt.datetime(2027, 5, 5, 18)))
@@ -325,8 +415,15 @@ def test_cli_plans_the_tuesday_series_once(db, app):
     runner = app.test_cli_runner()
     r = runner.invoke(args=["zhifa-plan-tuesdays", "--start", "2028-02-01", "--weeks", "3"])
     assert r.exit_code == 0 and "planned: 3" in r.output, r.output
-    rows = db.session.execute(sa.select(JointEnforcement).where(
-        JointEnforcement.action_date.between(dt.date(2028, 2, 1), dt.date(2028, 2, 21)))).scalars().all()
+    rows = (
+        db.session.execute(
+            sa.select(JointEnforcement).where(
+                JointEnforcement.action_date.between(dt.date(2028, 2, 1), dt.date(2028, 2, 21))
+            )
+        )
+        .scalars()
+        .all()
+    )
     assert sorted(a.action_date for a in rows) == [dt.date(2028, 2, 1), dt.date(2028, 2, 8), dt.date(2028, 2, 15)]
     assert {a.start_time for a in rows} == {dt.time(8, 0)} and {a.lead_leader.username for a in rows} == {"fgfsj"}
     r = runner.invoke(args=["zhifa-plan-tuesdays", "--start", "2028-02-01", "--weeks", "3"])
@@ -334,12 +431,19 @@ def test_cli_plans_the_tuesday_series_once(db, app):
 
 
 def test_joint_action_without_focus_is_flagged(db, clients):
-    data = {"action_date": "2027-02-02", "start_time": "08:00", "lead_leader": str(f.user("fgfsj").id),
-            "areas": "无重点测试"}
+    data = {
+        "action_date": "2027-02-02",
+        "start_time": "08:00",
+        "lead_leader": str(f.user("fgfsj").id),
+        "areas": "无重点测试",
+    }
     page = text(clients("mk_zhifa").post_form("/joint_enforcement/add", data, follow_redirects=True))
     assert "请至少选择一项整治重点" in page
-    r = clients("mk_zhifa").api("POST", "/api/v1/joint_enforcement/", json={
-        "action_date": "2027-02-09", "lead_leader": f.user("fgfsj").id, "areas": "API测试"})
+    r = clients("mk_zhifa").api(
+        "POST",
+        "/api/v1/joint_enforcement/",
+        json={"action_date": "2027-02-09", "lead_leader": f.user("fgfsj").id, "areas": "API测试"},
+    )
     assert r.status_code == 201, r.get_json()
     row = db.session.get(JointEnforcement, r.get_json()["id"])
     assert row.start_time == dt.time(8, 0) and row.status == JointStatus.planned

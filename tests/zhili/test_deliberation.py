@@ -1,4 +1,5 @@
 """六步议事法 (no step skipped, failed vote back to step 3, archived read-only) and 网格公约."""
+
 import datetime as dt
 
 from app.modules.zhili import rules
@@ -24,9 +25,17 @@ T = dt.datetime
 
 
 def _item(org, no):
-    return save(DeliberationItem(item_no=no, title="楼道堆物整治", description="楼道堆物", org_unit=org,
-                                 source=DeliberationSource.visit, scope=DeliberationScope.public_interest,
-                                 registered_at=T(2026, 10, 1, 9)))
+    return save(
+        DeliberationItem(
+            item_no=no,
+            title="楼道堆物整治",
+            description="楼道堆物",
+            org_unit=org,
+            source=DeliberationSource.visit,
+            scope=DeliberationScope.public_interest,
+            registered_at=T(2026, 10, 1, 9),
+        )
+    )
 
 
 def _step(item, stage):
@@ -77,20 +86,37 @@ def test_six_steps_in_order_with_failed_vote_and_archive(db, clients, frozen):
     # no step skipped: without the step-1 record the topic cannot move
     assert _go(wg1, item.id, "to_step2").status_code == 422
     assert _go(wg1, item.id, "to_step3").status_code == 409
-    for stage, name in [(DS.step1_propose, "to_step2"), (DS.step2_consult, "to_step3"), (DS.step3_plan, "to_step4"),
-                        (DS.step4_convention, "to_step5")]:
+    for stage, name in [
+        (DS.step1_propose, "to_step2"),
+        (DS.step2_consult, "to_step3"),
+        (DS.step3_plan, "to_step4"),
+        (DS.step4_convention, "to_step5"),
+    ]:
         _step(item, stage)
         r = _go(wg1, item.id, name)
         assert r.status_code == 200, (name, r.get_json())
     assert _stage(item.id) == DS.step5_vote
     # a record must be of the current step
-    r = wg1.api("POST", "/api/v1/deliberation_step/", json={"item": item.id, "stage": "step6_implement",
-                                                            "held_at": "2026-10-05 09:00:00", "outcome": "x"})
+    r = wg1.api(
+        "POST",
+        "/api/v1/deliberation_step/",
+        json={"item": item.id, "stage": "step6_implement", "held_at": "2026-10-05 09:00:00", "outcome": "x"},
+    )
     assert r.status_code == 422
     _step(item, DS.step5_vote)
-    save(DeliberationVote(item=item, method=VoteMethod.signature, start_date=dt.date(2026, 10, 6),
-                          end_date=dt.date(2026, 10, 8), eligible_count=40, votes_for=10, votes_against=20,
-                          votes_abstain=2, result=VoteResult.failed))
+    save(
+        DeliberationVote(
+            item=item,
+            method=VoteMethod.signature,
+            start_date=dt.date(2026, 10, 6),
+            end_date=dt.date(2026, 10, 8),
+            eligible_count=40,
+            votes_for=10,
+            votes_against=20,
+            votes_abstain=2,
+            result=VoteResult.failed,
+        )
+    )
     assert _go(wg1, item.id, "to_step6").status_code == 422
     assert _go(wg1, item.id, "vote_failed").status_code == 200
     assert _stage(item.id) == DS.step3_plan
@@ -101,9 +127,19 @@ def test_six_steps_in_order_with_failed_vote_and_archive(db, clients, frozen):
     _step(item, DS.step4_convention)
     assert _go(wg1, item.id, "to_step5").status_code == 200
     _step(item, DS.step5_vote)
-    save(DeliberationVote(item=item, method=VoteMethod.vote, start_date=dt.date(2026, 10, 12),
-                          end_date=dt.date(2026, 10, 14), eligible_count=40, votes_for=30, votes_against=5,
-                          votes_abstain=1, result=VoteResult.passed))
+    save(
+        DeliberationVote(
+            item=item,
+            method=VoteMethod.vote,
+            start_date=dt.date(2026, 10, 12),
+            end_date=dt.date(2026, 10, 14),
+            eligible_count=40,
+            votes_for=30,
+            votes_against=5,
+            votes_abstain=1,
+            result=VoteResult.passed,
+        )
+    )
     assert _go(wg1, item.id, "to_step6").status_code == 422  # step 6 needs owner, measures, deadline, supervisors
     from app.extensions import db
 
@@ -121,8 +157,11 @@ def test_six_steps_in_order_with_failed_vote_and_archive(db, clients, frozen):
     # archived: read-only for its fields, its steps and its votes
     r = sq1.api("PUT", f"/api/v1/deliberation_item/{item.id}", json={"title": "改", "version": row.version})
     assert r.status_code == 422
-    r = wg1.api("POST", "/api/v1/deliberation_step/", json={"item": item.id, "stage": "archived",
-                                                            "held_at": "2026-10-20 09:00:00", "outcome": "x"})
+    r = wg1.api(
+        "POST",
+        "/api/v1/deliberation_step/",
+        json={"item": item.id, "stage": "archived", "held_at": "2026-10-20 09:00:00", "outcome": "x"},
+    )
     assert r.status_code == 422
     page = clients("wg1").get(f"/deliberation_item/show/{item.id}").get_data(as_text=True)
     assert page.count('class="zhili-step"') == 9
@@ -130,8 +169,15 @@ def test_six_steps_in_order_with_failed_vote_and_archive(db, clients, frozen):
 
 def test_vote_must_match_its_counts_and_belong_to_step5(db):
     item = _item(grid_of("wg1"), "T-YS-002")
-    v = DeliberationVote(item=item, method=VoteMethod.vote, start_date=dt.date(2026, 10, 6),
-                         end_date=dt.date(2026, 10, 8), votes_for=3, votes_against=1, result=VoteResult.passed)
+    v = DeliberationVote(
+        item=item,
+        method=VoteMethod.vote,
+        start_date=dt.date(2026, 10, 6),
+        end_date=dt.date(2026, 10, 8),
+        votes_for=3,
+        votes_against=1,
+        result=VoteResult.passed,
+    )
     try:
         rules.check_deliberation_vote(v)
     except Exception as e:  # noqa: BLE001
@@ -153,16 +199,29 @@ def test_vote_must_match_its_counts_and_belong_to_step5(db):
 
 def test_convention_versions_supersede(db, clients):
     g = grid_of("wg1")
-    old = save(GridConvention(org_unit=g, scope=ConventionScope.grid, title="T-文明公约", content="一、…", version_no=1,
-                              adopted_on=dt.date(2025, 3, 1), adoption_method=AdoptionMethod.grid,
-                              status=ConventionStatus.effective))
-    new = save(GridConvention(org_unit=g, scope=ConventionScope.grid, title="T-文明公约", content="一、…二、…",
-                              version_no=2))
+    old = save(
+        GridConvention(
+            org_unit=g,
+            scope=ConventionScope.grid,
+            title="T-文明公约",
+            content="一、…",
+            version_no=1,
+            adopted_on=dt.date(2025, 3, 1),
+            adoption_method=AdoptionMethod.grid,
+            status=ConventionStatus.effective,
+        )
+    )
+    new = save(
+        GridConvention(org_unit=g, scope=ConventionScope.grid, title="T-文明公约", content="一、…二、…", version_no=2)
+    )
     wg1 = clients("wg1")
     r = wg1.api("POST", f"/api/v1/grid_convention/{new.id}/transition/adopt", json={"version": new.version})
     assert r.status_code == 422  # adoption date and method first
-    r = wg1.api("PUT", f"/api/v1/grid_convention/{new.id}", json={"adopted_on": "2026-11-01",
-                                                                 "adoption_method": "vote", "version": new.version})
+    r = wg1.api(
+        "PUT",
+        f"/api/v1/grid_convention/{new.id}",
+        json={"adopted_on": "2026-11-01", "adoption_method": "vote", "version": new.version},
+    )
     assert r.status_code == 200, r.get_json()
     r = wg1.api("POST", f"/api/v1/grid_convention/{new.id}/transition/adopt", json={"version": r.get_json()["version"]})
     assert r.status_code == 200, r.get_json()

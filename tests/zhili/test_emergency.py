@@ -1,5 +1,6 @@
 """突发事件: the 30-minute phone and 1-hour written report clocks (TR-29/30, §10.39), late and
 missing reports on the escalation list, countdowns, states, scope."""
+
 import datetime as dt
 
 from app.core import registry, timerules
@@ -16,27 +17,46 @@ T = dt.datetime
 
 
 def test_report_clocks_start_at_occurrence_or_receipt():
-    assert rules.report_clocks(T(2026, 12, 31, 23, 50), T(2027, 1, 1, 0, 5)) == (T(2027, 1, 1, 0, 20),
-                                                                                 T(2027, 1, 1, 0, 50))
+    assert rules.report_clocks(T(2026, 12, 31, 23, 50), T(2027, 1, 1, 0, 5)) == (
+        T(2027, 1, 1, 0, 20),
+        T(2027, 1, 1, 0, 50),
+    )
     assert rules.report_clocks(None, T(2026, 11, 3, 9, 0)) == (T(2026, 11, 3, 9, 30), T(2026, 11, 3, 10, 0))
-    assert rules.report_clocks(T(2026, 11, 3, 9), T(2026, 11, 3, 9), 20, 45) == (T(2026, 11, 3, 9, 20),
-                                                                                T(2026, 11, 3, 9, 45))
+    assert rules.report_clocks(T(2026, 11, 3, 9), T(2026, 11, 3, 9), 20, 45) == (
+        T(2026, 11, 3, 9, 20),
+        T(2026, 11, 3, 9, 45),
+    )
 
 
 def _event(org, occurred=T(2026, 11, 3, 9, 0), received=T(2026, 11, 3, 9, 5), **kw):
-    return save(EmergencyEvent(title=kw.pop("title", "测试火情"), category=EmergencyCategory.accident,
-                               occurred_at=occurred, received_at=received, location="测试路1号", org_unit=org,
-                               description="测试", lead_leader=f.user("fgfsj"), **kw))
+    return save(
+        EmergencyEvent(
+            title=kw.pop("title", "测试火情"),
+            category=EmergencyCategory.accident,
+            occurred_at=occurred,
+            received_at=received,
+            location="测试路1号",
+            org_unit=org,
+            description="测试",
+            lead_leader=f.user("fgfsj"),
+            **kw,
+        )
+    )
 
 
 def _report(e, kind, at, content="报告内容"):
-    return save(EmergencyReport(event=e, kind=kind, reported_at=at, reported_to=f.user("fgfsj"),
-                                reported_by=f.user("zhzx"), content=content))
+    return save(
+        EmergencyReport(
+            event=e, kind=kind, reported_at=at, reported_to=f.user("fgfsj"), reported_by=f.user("zhzx"), content=content
+        )
+    )
 
 
 def _dues(now, event_id):
     reg = registry.get("emergency_event")
-    return sorted((d.rule, timerules.stage_of(d, now)) for _r, d in timerules.collect(now, [reg]) if d.row_id == event_id)
+    return sorted(
+        (d.rule, timerules.stage_of(d, now)) for _r, d in timerules.collect(now, [reg]) if d.row_id == event_id
+    )
 
 
 def test_missing_reports_are_reminded_then_escalated(db):
@@ -56,9 +76,17 @@ def test_missing_reports_are_reminded_then_escalated(db):
 
 def test_on_time_reports_clear_the_clocks_and_written_needs_content(db, clients):
     e = _event(grid_of("wg1"), occurred=None, received=T(2026, 11, 4, 8, 0))
-    r = clients("wg1").api("POST", "/api/v1/emergency_report/", json={
-        "event": e.id, "kind": "written", "reported_at": "2026-11-04 08:40:00",
-        "reported_to": f.user("fgfsj").id, "reported_by": f.user("wg1").id})
+    r = clients("wg1").api(
+        "POST",
+        "/api/v1/emergency_report/",
+        json={
+            "event": e.id,
+            "kind": "written",
+            "reported_at": "2026-11-04 08:40:00",
+            "reported_to": f.user("fgfsj").id,
+            "reported_by": f.user("wg1").id,
+        },
+    )
     assert r.status_code == 422 and "content" in r.get_json()["errors"]
     _report(e, ReportKind.phone, T(2026, 11, 4, 8, 20))
     rep = _report(e, ReportKind.written, T(2026, 11, 4, 8, 50))
@@ -67,17 +95,28 @@ def test_on_time_reports_clear_the_clocks_and_written_needs_content(db, clients)
 
 
 def test_received_after_the_deadline_is_shown_as_upstream_delay(db):
-    e = EmergencyEvent(title="迟报测试", category=EmergencyCategory.natural, occurred_at=T(2026, 11, 3, 6),
-                       received_at=T(2026, 11, 3, 8), location="x", org_unit=grid_of("wg1"), description="x",
-                       lead_leader=f.user("fgfsj"))
+    e = EmergencyEvent(
+        title="迟报测试",
+        category=EmergencyCategory.natural,
+        occurred_at=T(2026, 11, 3, 6),
+        received_at=T(2026, 11, 3, 8),
+        location="x",
+        org_unit=grid_of("wg1"),
+        description="x",
+        lead_leader=f.user("fgfsj"),
+    )
     warnings = rules.check_emergency_event(e)
     assert any("接报晚于时限" in str(w) for w in warnings)
 
 
 def test_list_shows_countdowns_and_filters_open_events_by_urgency(db, clients):
     e = _event(grid_of("wg1"), title="倒计时测试事件")
-    page = text(clients("wg1").get("/emergency_event/list/?_flt_0_is_open=y&_oc_EmergencyEventView=next_due_at"
-                                   "&_od_EmergencyEventView=asc&psize_EmergencyEventView=100"))
+    page = text(
+        clients("wg1").get(
+            "/emergency_event/list/?_flt_0_is_open=y&_oc_EmergencyEventView=next_due_at"
+            "&_od_EmergencyEventView=asc&psize_EmergencyEventView=100"
+        )
+    )
     assert f'class="zhili-countdown" data-due="{e.next_due_at.isoformat()}"' in page
     assert "setInterval(tick" in page
     show = text(clients("wg1").get(f"/emergency_event/show/{e.id}"))
@@ -101,8 +140,10 @@ def test_states_need_their_actions(db, clients):
     assert r.status_code == 200, r.get_json()
     v = r.get_json()["version"]
     assert wg1.api("POST", f"/api/v1/emergency_event/{e.id}/transition/close", json={"version": v}).status_code == 403
-    assert clients("zhzx").api("POST", f"/api/v1/emergency_event/{e.id}/transition/close",
-                               json={"version": v}).status_code == 422  # no aftermath yet
+    assert (
+        clients("zhzx").api("POST", f"/api/v1/emergency_event/{e.id}/transition/close", json={"version": v}).status_code
+        == 422
+    )  # no aftermath yet
     save(EmergencyAction(event=e, phase=ActionPhase.aftermath, acted_at=T(2026, 11, 3, 15), content="善后"))
     db.session.expire_all()
     v = db.session.get(EmergencyEvent, e.id).version
@@ -131,9 +172,18 @@ def test_warning_without_plan_started_is_flagged(db):
     from app.modules.zhili.models import EmergencyWarning
 
     e = _event(grid_of("wg1"), title="预警预案测试", occurred=T(2026, 8, 1, 9), received=T(2026, 8, 1, 9, 5))
-    w = save(EmergencyWarning(event=e, title="暴雨橙色预警", level=WarningLevel.orange, action=WarningAction.issue,
-                              acted_at=T(2026, 8, 1, 10), content="预警", issued_by=f.user("zhzx"),
-                              org_unit=f.org("荷花街道")))
+    w = save(
+        EmergencyWarning(
+            event=e,
+            title="暴雨橙色预警",
+            level=WarningLevel.orange,
+            action=WarningAction.issue,
+            acted_at=T(2026, 8, 1, 10),
+            content="预警",
+            issued_by=f.user("zhzx"),
+            org_unit=f.org("荷花街道"),
+        )
+    )
     reg = registry.get("emergency_warning")
 
     def stages(now):
@@ -150,8 +200,15 @@ def test_warning_without_plan_started_is_flagged(db):
 def test_forecast_must_reach_a_monthly_meeting(db):
     from app.modules.zhili.models import RiskScreening
 
-    r = save(RiskScreening(screened_on=dt.date(2025, 5, 6), area="测试区域", risk="积水", forecast="汛期风险上升",
-                           org_unit=f.org("荷花街道")))
+    r = save(
+        RiskScreening(
+            screened_on=dt.date(2025, 5, 6),
+            area="测试区域",
+            risk="积水",
+            forecast="汛期风险上升",
+            org_unit=f.org("荷花街道"),
+        )
+    )
     reg = registry.get("risk_screening")
     due = [d for _r, d in timerules.collect(T(2025, 5, 28), [reg]) if d.row_id == r.id]
     assert [d.due_at for d in due] == [T(2025, 5, 31, 23, 59, 59)]

@@ -1,4 +1,5 @@
 """Every 大治理 register's list, add form and show page open for its writers; pages for readers."""
+
 import pytest
 
 from app.core import registry
@@ -21,6 +22,13 @@ def test_list_add_show_open_for_admin(db, clients, key):
 @pytest.mark.parametrize("login", ["wg1", "sq1", "leader"])
 def test_module_pages_open_in_scope(clients, login):
     c = clients(login)
-    for url in ("/petition_ranking/", "/household_colours/", "/rental_compliance/", "/petition_case/list/",
-                "/household/list/", "/deliberation_item/list/", "/emergency_event/list/"):
+    for url in (
+        "/petition_ranking/",
+        "/household_colours/",
+        "/rental_compliance/",
+        "/petition_case/list/",
+        "/household/list/",
+        "/deliberation_item/list/",
+        "/emergency_event/list/",
+    ):
         assert c.get(url).status_code == 200, (login, url)

@@ -1,4 +1,5 @@
 """`flask --app run open-month YYYY-MM`: the month's empty 团长 check rows (TR-13)."""
+
 from __future__ import annotations
 
 import datetime as dt

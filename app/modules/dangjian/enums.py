@@ -1,4 +1,5 @@
 """Enumerations of 大党建 (domain Appendix A); labels come from the catalog."""
+
 from app.core.enums import LabeledEnum
 
 
@@ -24,8 +25,9 @@ class ReviewRound(LabeledEnum):
 
 # "pass" and "return" are Python keywords: the functional API keeps the stored keys as names
 # (ReviewResult["pass"]), so the catalog keys enum_review_result__pass … still match.
-ReviewResult = LabeledEnum("ReviewResult", [("pass", "pass"), ("return", "return"), ("reject", "reject")],
-                           module=__name__)
+ReviewResult = LabeledEnum(
+    "ReviewResult", [("pass", "pass"), ("return", "return"), ("reject", "reject")], module=__name__
+)
 ReviewResult.__catalog__ = "review_result"
 RR_PASS, RR_RETURN, RR_REJECT = ReviewResult["pass"], ReviewResult["return"], ReviewResult["reject"]
 

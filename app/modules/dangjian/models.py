@@ -1,5 +1,6 @@
 """大党建 registers (domain §3.2–3.5). `org_unit` is each row's scope anchor; where domain.md
 names a `community`/`grid` field, org_unit holds it (labelled per register)."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -44,6 +45,7 @@ def _user(column: str):
 
 
 # ---------------------------------------------------------------- 党建项目 (§3.2)
+
 
 class PartyProject(RegisterRow, db.Model):
     __tablename__ = "party_project"
@@ -120,6 +122,7 @@ class PartyProjectProgress(RegisterRow, db.Model):
 
 # ---------------------------------------------------------------- 专项经费 (§3.3)
 
+
 class ServiceFund(RegisterRow, db.Model):
     __tablename__ = "service_fund"
     __table_args__ = (sa.UniqueConstraint("org_unit_id", "year", name="uq_service_fund_community_year"),)
@@ -156,6 +159,7 @@ class FundExpenditure(RegisterRow, db.Model):
 
 
 # ---------------------------------------------------------------- 红色物业联盟 (§3.4)
+
 
 class RedPropertyAlliance(RegisterRow, db.Model):
     __tablename__ = "red_property_alliance"
@@ -234,6 +238,7 @@ class PropertyServiceSelection(RegisterRow, db.Model):
 
 
 # ---------------------------------------------------------------- 组团联社与“四个一” (§3.5)
+
 
 class ServiceTeam(RegisterRow, db.Model):
     __tablename__ = "service_team"

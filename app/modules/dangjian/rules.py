@@ -3,6 +3,7 @@
 Pure functions of dates are separated from the register rules so they can be tested
 with fixed dates; register rules raise RuleViolation or return warnings (app.core.rules).
 """
+
 from __future__ import annotations
 
 import calendar
@@ -40,8 +41,11 @@ TUESDAY = 1
 COMMUNITY_TYPES = (OrgUnitType.community, OrgUnitType.village)
 PROJECTS_PER_SECRETARY = 2  # TR-05
 COMMITTED_STATES = (PS.approved, PS.in_progress, PS.completed)  # budgets that count against the fund
-ROUND_OF_STATE = {PS.declared: ReviewRound.round1, PS.round1_passed: ReviewRound.round2,
-                  PS.round2_passed: ReviewRound.round3}
+ROUND_OF_STATE = {
+    PS.declared: ReviewRound.round1,
+    PS.round1_passed: ReviewRound.round2,
+    PS.round2_passed: ReviewRound.round3,
+}
 
 
 def money(value) -> Decimal | None:
@@ -62,6 +66,7 @@ def fund_allocation() -> Decimal:
 
 
 # ---------------------------------------------------------------- pure date rules
+
 
 def in_declaration_window(year: int, at: dt.datetime) -> bool:
     """TR-06: 「项目申报时间集中在每年1月份」 — declared in January of the project's year."""
@@ -103,6 +108,7 @@ def theme_deadline(activity_date: dt.date) -> dt.datetime:
 
 
 # ---------------------------------------------------------------- helpers
+
 
 def request_text(*names: str) -> str | None:
     """Free text sent with a workflow step: form field or JSON key `opinion` (or the names given)."""
@@ -154,14 +160,17 @@ def _changed(item, *columns) -> list[str]:
 
 # ---------------------------------------------------------------- 党建项目 (§3.2)
 
+
 def _count_others(project) -> int:
     from .models import PartyProject
 
     with db.session.no_autoflush:
         q = sa.select(sa.func.count(PartyProject.id)).where(
-            PartyProject.is_deleted.is_(False), PartyProject.status != PS.rejected,
+            PartyProject.is_deleted.is_(False),
+            PartyProject.status != PS.rejected,
             PartyProject.secretary_id == (project.secretary_id or getattr(project.secretary, "id", None)),
-            PartyProject.year == project.year)
+            PartyProject.year == project.year,
+        )
         if project.id is not None:
             q = q.where(PartyProject.id != project.id)
         return db.session.execute(q).scalar_one()
@@ -179,9 +188,16 @@ def check_party_project(p) -> list[str]:
         if p.budget < 0:
             raise RuleViolation({"budget": _("The budget cannot be negative.")})
     if p.status != PS.rejected and too_many_projects(_count_others(p)):
-        raise RuleViolation({"secretary": _(
-            "This secretary already leads %(n)d projects in %(year)s; each community secretary leads 2 "
-            "projects a year (a rejected project frees its place).", n=PROJECTS_PER_SECRETARY, year=p.year)})
+        raise RuleViolation(
+            {
+                "secretary": _(
+                    "This secretary already leads %(n)d projects in %(year)s; each community secretary leads 2 "
+                    "projects a year (a rejected project frees its place).",
+                    n=PROJECTS_PER_SECRETARY,
+                    year=p.year,
+                )
+            }
+        )
     if p.status == PS.completed and not (p.outcome or "").strip():
         raise RuleViolation({"outcome": _("Describe the outcome before the project is completed.")})
     if _changed(p, "status"):
@@ -191,11 +207,19 @@ def check_party_project(p) -> list[str]:
     warnings = []
     if p.status in COMMITTED_STATES or _changed(p, "status", "budget"):
         fund = refresh_fund_commitments(p.org_unit_id, p.year, p)
-        if (p.status in COMMITTED_STATES and fund is not None
-                and fund.committed_amount + fund.spent_amount > fund.allocated_amount):
-            warnings.append(_("Approved project budgets and spending (%(total)s yuan) exceed this year's fund of "
-                              "%(allocated)s yuan.", total=yuan(fund.committed_amount + fund.spent_amount),
-                              allocated=yuan(fund.allocated_amount)))
+        if (
+            p.status in COMMITTED_STATES
+            and fund is not None
+            and fund.committed_amount + fund.spent_amount > fund.allocated_amount
+        ):
+            warnings.append(
+                _(
+                    "Approved project budgets and spending (%(total)s yuan) exceed this year's fund of "
+                    "%(allocated)s yuan.",
+                    total=yuan(fund.committed_amount + fund.spent_amount),
+                    allocated=yuan(fund.allocated_amount),
+                )
+            )
     return warnings
 
 
@@ -234,8 +258,14 @@ def _record_review(item, p, result, opinion=None) -> None:
     from .models import PartyProjectReview
 
     review = PartyProjectReview(
-        project=item, round=item._review_round, convener_id=p.user_id if p else item.created_by_id,
-        reviewed_at=clock.now(), result=result, opinion=opinion or request_text(), org_unit_id=item.org_unit_id)
+        project=item,
+        round=item._review_round,
+        convener_id=p.user_id if p else item.created_by_id,
+        reviewed_at=clock.now(),
+        result=result,
+        opinion=opinion or request_text(),
+        org_unit_id=item.org_unit_id,
+    )
     review._from_step = True
     db.session.add(review)
 
@@ -244,6 +274,7 @@ def guard_round(expected: ReviewRound):
     def guard(item, p):
         if _ensure_reviewer(item, p) != expected:
             raise RuleViolation({"status": _("Review rounds go in order: 1, then 2, then 3.")})
+
     return guard
 
 
@@ -274,17 +305,29 @@ def guard_declare(item, p) -> None:
     late_reason, so the audit log records who declared late and why)."""
     item._transition = True
     if too_many_projects(_count_others(item)):
-        raise RuleViolation({"secretary": _(
-            "This secretary already leads %(n)d projects in %(year)s; a third project cannot be declared.",
-            n=PROJECTS_PER_SECRETARY, year=item.year)})
+        raise RuleViolation(
+            {
+                "secretary": _(
+                    "This secretary already leads %(n)d projects in %(year)s; a third project cannot be declared.",
+                    n=PROJECTS_PER_SECRETARY,
+                    year=item.year,
+                )
+            }
+        )
     now = clock.now()
     if in_declaration_window(item.year, now):
         return
     late_ok = p is None or p.is_admin or "street_leader" in p.role_keys
     if not late_ok:
-        raise RuleViolation({"status": _(
-            "Projects for %(year)s are declared in January %(year)s. A late declaration is recorded by a "
-            "街道领导 or the 系统管理员, with the reason.", year=item.year)})
+        raise RuleViolation(
+            {
+                "status": _(
+                    "Projects for %(year)s are declared in January %(year)s. A late declaration is recorded by a "
+                    "街道领导 or the 系统管理员, with the reason.",
+                    year=item.year,
+                )
+            }
+        )
     reason = request_text("late_reason", "opinion", "reason") or (item.late_reason or "").strip()
     if not reason:
         raise RuleViolation({"late_reason": _("A declaration outside January needs the reason for the delay.")})
@@ -362,33 +405,59 @@ def communities_short_of_projects(now: dt.datetime):
     due = dt.datetime(now.year, *DECLARATION_DUE, 23, 59, 59)
     if now < due - dt.timedelta(days=7):
         return
-    declared = sa.select(PartyProject.org_unit_id, sa.func.count(PartyProject.id).label("n")).where(
-        PartyProject.is_deleted.is_(False), PartyProject.year == now.year,
-        PartyProject.declared_at.is_not(None), PartyProject.status != PS.rejected,
-    ).group_by(PartyProject.org_unit_id).subquery()
+    declared = (
+        sa.select(PartyProject.org_unit_id, sa.func.count(PartyProject.id).label("n"))
+        .where(
+            PartyProject.is_deleted.is_(False),
+            PartyProject.year == now.year,
+            PartyProject.declared_at.is_not(None),
+            PartyProject.status != PS.rejected,
+        )
+        .group_by(PartyProject.org_unit_id)
+        .subquery()
+    )
     rows = db.session.execute(
         sa.select(OrgUnit.id, OrgUnit.name, sa.func.coalesce(declared.c.n, 0))
         .outerjoin(declared, declared.c.org_unit_id == OrgUnit.id)
-        .where(OrgUnit.is_deleted.is_(False), OrgUnit.unit_type.in_(COMMUNITY_TYPES),
-               sa.func.coalesce(declared.c.n, 0) < PROJECTS_PER_SECRETARY))
+        .where(
+            OrgUnit.is_deleted.is_(False),
+            OrgUnit.unit_type.in_(COMMUNITY_TYPES),
+            sa.func.coalesce(declared.c.n, 0) < PROJECTS_PER_SECRETARY,
+        )
+    )
     for unit_id, name, n in rows:
-        yield Due("TR-05", None, due, _("%(community)s: %(n)d of 2 projects declared for %(year)d",
-                                        community=name, n=n, year=now.year), org_unit_id=unit_id)
+        yield Due(
+            "TR-05",
+            None,
+            due,
+            _("%(community)s: %(n)d of 2 projects declared for %(year)d", community=name, n=n, year=now.year),
+            org_unit_id=unit_id,
+        )
 
 
 def overdue_milestones(now: dt.datetime):
     from .models import PartyProjectMilestone
 
     horizon = (now + dt.timedelta(days=3)).date()
-    rows = db.session.execute(sa.select(PartyProjectMilestone).where(
-        PartyProjectMilestone.is_deleted.is_(False), PartyProjectMilestone.status == MilestoneStatus.pending,
-        PartyProjectMilestone.due_date <= horizon)).scalars()
+    rows = db.session.execute(
+        sa.select(PartyProjectMilestone).where(
+            PartyProjectMilestone.is_deleted.is_(False),
+            PartyProjectMilestone.status == MilestoneStatus.pending,
+            PartyProjectMilestone.due_date <= horizon,
+        )
+    ).scalars()
     for m in rows:
-        yield Due("PM", m.id, dt.datetime.combine(m.due_date, dt.time(23, 59, 59)), f"{m.project.title}：{m.name}",
-                  m.project.responsible_person_id)
+        yield Due(
+            "PM",
+            m.id,
+            dt.datetime.combine(m.due_date, dt.time(23, 59, 59)),
+            f"{m.project.title}：{m.name}",
+            m.project.responsible_person_id,
+        )
 
 
 # ---------------------------------------------------------------- 专项经费 (§3.3, TR-08)
+
 
 def ledger_totals(fund_id: int, exclude_id: int | None = None) -> Decimal:
     """Net spending of a fund from its entries: expenditures minus reversals."""
@@ -407,8 +476,11 @@ def committed_budgets(org_unit_id: int, year: int, project=None) -> Decimal:
     from .models import PartyProject
 
     q = sa.select(sa.func.coalesce(sa.func.sum(PartyProject.budget), 0)).where(
-        PartyProject.is_deleted.is_(False), PartyProject.org_unit_id == org_unit_id,
-        PartyProject.year == year, PartyProject.status.in_(COMMITTED_STATES))
+        PartyProject.is_deleted.is_(False),
+        PartyProject.org_unit_id == org_unit_id,
+        PartyProject.year == year,
+        PartyProject.status.in_(COMMITTED_STATES),
+    )
     if project is not None and project.id is not None:
         q = q.where(PartyProject.id != project.id)
     with db.session.no_autoflush:
@@ -421,8 +493,9 @@ def committed_budgets(org_unit_id: int, year: int, project=None) -> Decimal:
 def fund_for(org_unit_id: int, year: int, lock: bool = False):
     from .models import ServiceFund
 
-    q = sa.select(ServiceFund).where(ServiceFund.org_unit_id == org_unit_id, ServiceFund.year == year,
-                                     ServiceFund.is_deleted.is_(False))
+    q = sa.select(ServiceFund).where(
+        ServiceFund.org_unit_id == org_unit_id, ServiceFund.year == year, ServiceFund.is_deleted.is_(False)
+    )
     if lock:
         q = q.with_for_update().execution_options(populate_existing=True)
     with db.session.no_autoflush:
@@ -447,9 +520,14 @@ def check_service_fund(f) -> None:
         raise RuleViolation({"allocated_amount": _("The allocation cannot be negative.")})
     spent = ledger_totals(f.id) if f.id else Decimal("0.00")
     if spent > f.allocated_amount:
-        raise RuleViolation({"allocated_amount": _(
-            "%(spent)s yuan have already been spent from this fund; the allocation cannot be lower.",
-            spent=yuan(spent))})
+        raise RuleViolation(
+            {
+                "allocated_amount": _(
+                    "%(spent)s yuan have already been spent from this fund; the allocation cannot be lower.",
+                    spent=yuan(spent),
+                )
+            }
+        )
     f.spent_amount = spent
     f.committed_amount = committed_budgets(f.org_unit_id or f.org_unit.id, f.year)
     f.balance = f.allocated_amount - spent
@@ -466,8 +544,12 @@ def check_fund_expenditure(e) -> list[str]:
     if fund_id is None:
         raise RuleViolation({"fund": _("Choose the fund.")})
     with db.session.no_autoflush:
-        fund = db.session.execute(sa.select(ServiceFund).where(ServiceFund.id == fund_id).with_for_update()
-                                  .execution_options(populate_existing=True)).scalar_one()
+        fund = db.session.execute(
+            sa.select(ServiceFund)
+            .where(ServiceFund.id == fund_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).scalar_one()
     e.fund = fund
     e.org_unit_id, e.org_unit = fund.org_unit_id, fund.org_unit
     if e.amount is None or money(e.amount) <= 0:
@@ -475,8 +557,9 @@ def check_fund_expenditure(e) -> list[str]:
     e.amount = money(e.amount)
     if e.spent_on is not None and e.spent_on.year != fund.year:
         raise RuleViolation({"spent_on": _("The date must fall within the fund's year (%(year)s).", year=fund.year)})
-    if e.party_project is not None and (e.party_project.org_unit_id != fund.org_unit_id
-                                        or e.party_project.year != fund.year):
+    if e.party_project is not None and (
+        e.party_project.org_unit_id != fund.org_unit_id or e.party_project.year != fund.year
+    ):
         raise RuleViolation({"party_project": _("The project must be of the fund's community and year.")})
     if e.entry_type == FundEntryType.reversal:
         orig = e.reversal_of
@@ -484,13 +567,20 @@ def check_fund_expenditure(e) -> list[str]:
             raise RuleViolation({"reversal_of": _("A reversal names the expenditure of this fund it corrects.")})
         with db.session.no_autoflush:
             q = sa.select(sa.func.coalesce(sa.func.sum(FundExpenditure.amount), 0)).where(
-                FundExpenditure.reversal_of_id == orig.id, FundExpenditure.is_deleted.is_(False))
+                FundExpenditure.reversal_of_id == orig.id, FundExpenditure.is_deleted.is_(False)
+            )
             if e.id is not None:
                 q = q.where(FundExpenditure.id != e.id)
             reversed_before = money(db.session.execute(q).scalar_one())
         if reversed_before + e.amount > orig.amount:
-            raise RuleViolation({"amount": _("Only %(left)s yuan of that expenditure are left to reverse.",
-                                             left=yuan(orig.amount - reversed_before))})
+            raise RuleViolation(
+                {
+                    "amount": _(
+                        "Only %(left)s yuan of that expenditure are left to reverse.",
+                        left=yuan(orig.amount - reversed_before),
+                    )
+                }
+            )
         delta = -e.amount
     else:
         if e.reversal_of is not None:
@@ -499,18 +589,30 @@ def check_fund_expenditure(e) -> list[str]:
     before = ledger_totals(fund.id, exclude_id=e.id)
     after = before + delta
     if after > fund.allocated_amount:
-        raise RuleViolation({"amount": _(
-            "Not enough money left in the %(year)s fund of %(community)s: %(left)s yuan remain, this entry is "
-            "%(amount)s yuan.", year=fund.year, community=fund.org_unit, left=yuan(fund.allocated_amount - before),
-            amount=yuan(e.amount))})
+        raise RuleViolation(
+            {
+                "amount": _(
+                    "Not enough money left in the %(year)s fund of %(community)s: %(left)s yuan remain, this entry is "
+                    "%(amount)s yuan.",
+                    year=fund.year,
+                    community=fund.org_unit,
+                    left=yuan(fund.allocated_amount - before),
+                    amount=yuan(e.amount),
+                )
+            }
+        )
     fund.spent_amount = after
     fund.balance = fund.allocated_amount - after
     fund.committed_amount = committed_budgets(fund.org_unit_id, fund.year)
     warnings = []
     if fund.committed_amount + after > fund.allocated_amount:
-        warnings.append(_("Approved project budgets and spending (%(total)s yuan) exceed this year's fund of "
-                          "%(allocated)s yuan.", total=yuan(fund.committed_amount + after),
-                          allocated=yuan(fund.allocated_amount)))
+        warnings.append(
+            _(
+                "Approved project budgets and spending (%(total)s yuan) exceed this year's fund of %(allocated)s yuan.",
+                total=yuan(fund.committed_amount + after),
+                allocated=yuan(fund.allocated_amount),
+            )
+        )
     return warnings
 
 
@@ -528,14 +630,24 @@ def balance_rows(year: int | None, cond=None):
         spent = ledger_totals(f.id)
         committed = committed_budgets(f.org_unit_id, f.year)
         allocated = money(f.allocated_amount)
-        rows.append({"fund": f, "community": str(f.org_unit), "year": f.year, "allocated": allocated,
-                     "committed": committed, "spent": spent, "remaining": allocated - spent,
-                     "percent_used": (spent * 100 / allocated).quantize(Decimal("0.1")) if allocated else Decimal(0),
-                     "overcommitted": committed + spent > allocated})
+        rows.append(
+            {
+                "fund": f,
+                "community": str(f.org_unit),
+                "year": f.year,
+                "allocated": allocated,
+                "committed": committed,
+                "spent": spent,
+                "remaining": allocated - spent,
+                "percent_used": (spent * 100 / allocated).quantize(Decimal("0.1")) if allocated else Decimal(0),
+                "overcommitted": committed + spent > allocated,
+            }
+        )
     return rows
 
 
 # ---------------------------------------------------------------- 红色物业联盟 (§3.4)
+
 
 def check_alliance(a) -> None:
     _anchor(a, a.compound, "compound", _("Choose the compound."))
@@ -568,6 +680,7 @@ def check_selection(s) -> None:
 
 
 # ---------------------------------------------------------------- 组团联社与“四个一” (§3.5)
+
 
 def check_service_team(t) -> None:
     _require_community(t)
@@ -604,7 +717,9 @@ def check_service_list_item(s) -> None:
 def check_tuesday_attendance(a) -> list[str]:
     _anchor(a, a.volunteer, "volunteer", _("Choose the member."))
     if a.activity_date is not None and a.activity_date.weekday() != TUESDAY:
-        raise RuleViolation({"activity_date": _("Team activities take place on Tuesdays (周二无会日): choose a Tuesday.")})
+        raise RuleViolation(
+            {"activity_date": _("Team activities take place on Tuesdays (周二无会日): choose a Tuesday.")}
+        )
     if a.tuesday_theme is not None and a.tuesday_theme.activity_date != a.activity_date:
         raise RuleViolation({"tuesday_theme": _("The theme must be of the same Tuesday.")})
     if not a.attended and not (a.absence_reason or "").strip():
@@ -617,9 +732,11 @@ def attendance_counts(volunteer_id: int, month: dt.date) -> tuple[int, int]:
 
     days = tuesdays_of_month(month)
     with db.session.no_autoflush:
-        attended = db.session.execute(sa.select(sa.func.count(T.id)).where(
-            T.volunteer_id == volunteer_id, T.is_deleted.is_(False), T.attended.is_(True),
-            T.activity_date.in_(days))).scalar_one()
+        attended = db.session.execute(
+            sa.select(sa.func.count(T.id)).where(
+                T.volunteer_id == volunteer_id, T.is_deleted.is_(False), T.attended.is_(True), T.activity_date.in_(days)
+            )
+        ).scalar_one()
     return len(days), attended
 
 
@@ -650,13 +767,21 @@ def open_month(month: dt.date) -> int:
     month = month_start(month)
     have = set(db.session.execute(sa.select(MonthlyCheck.volunteer_id).where(MonthlyCheck.month == month)).scalars())
     made = 0
-    for v in db.session.execute(sa.select(Volunteer).where(
-            Volunteer.is_deleted.is_(False), Volunteer.status == VolunteerStatus.active)).scalars():
+    for v in db.session.execute(
+        sa.select(Volunteer).where(Volunteer.is_deleted.is_(False), Volunteer.status == VolunteerStatus.active)
+    ).scalars():
         if v.id in have:
             continue
         total, attended = attendance_counts(v.id, month)
-        db.session.add(MonthlyCheck(month=month, volunteer_id=v.id, org_unit_id=v.org_unit_id,
-                                    tuesdays_total=total, tuesdays_attended=attended))
+        db.session.add(
+            MonthlyCheck(
+                month=month,
+                volunteer_id=v.id,
+                org_unit_id=v.org_unit_id,
+                tuesdays_total=total,
+                tuesdays_attended=attended,
+            )
+        )
         made += 1
     db.session.commit()
     return made
@@ -670,22 +795,31 @@ def unchecked_months(now: dt.datetime):
         sa.select(MonthlyCheck.id, MonthlyCheck.month, Volunteer.full_name, ServiceTeam.team_leader_id)
         .join(Volunteer, MonthlyCheck.volunteer_id == Volunteer.id)
         .join(ServiceTeam, Volunteer.team_id == ServiceTeam.id)
-        .where(MonthlyCheck.is_deleted.is_(False), MonthlyCheck.checked_at.is_(None),
-               MonthlyCheck.month < month_start(now.date())))
+        .where(
+            MonthlyCheck.is_deleted.is_(False),
+            MonthlyCheck.checked_at.is_(None),
+            MonthlyCheck.month < month_start(now.date()),
+        )
+    )
     for row in rows:
-        yield Due("TR-13", row.id, monthly_check_due(row.month), f"{row.month:%Y-%m} {row.full_name}",
-                  row.team_leader_id)
+        yield Due(
+            "TR-13", row.id, monthly_check_due(row.month), f"{row.month:%Y-%m} {row.full_name}", row.team_leader_id
+        )
 
 
 def check_theme_activity(t) -> None:
     if t.activity_date is not None and t.activity_date.weekday() != TUESDAY:
-        raise RuleViolation({"activity_date": _("Team activities take place on Tuesdays (周二无会日): choose a Tuesday.")})
+        raise RuleViolation(
+            {"activity_date": _("Team activities take place on Tuesdays (周二无会日): choose a Tuesday.")}
+        )
 
 
 def check_tuesday_theme(t) -> list[str]:
     _require_community(t)
     if t.activity_date is not None and t.activity_date.weekday() != TUESDAY:
-        raise RuleViolation({"activity_date": _("Team activities take place on Tuesdays (周二无会日): choose a Tuesday.")})
+        raise RuleViolation(
+            {"activity_date": _("Team activities take place on Tuesdays (周二无会日): choose a Tuesday.")}
+        )
     if t.team is not None and t.team.org_unit_id != (t.org_unit_id or t.org_unit.id):
         raise RuleViolation({"team": _("The team must be linked to this community.")})
     if t.theme_activity is not None:
@@ -697,7 +831,9 @@ def check_tuesday_theme(t) -> list[str]:
     if t.status in (ThemeStatus.set, ThemeStatus.done) and t.set_at is None:
         t.set_at = clock.now()
         if t.set_at > theme_deadline(t.activity_date):
-            warnings.append(_("The theme was set after Monday 23:59 before the Tuesday (TR-14): it is recorded as late."))
+            warnings.append(
+                _("The theme was set after Monday 23:59 before the Tuesday (TR-14): it is recorded as late.")
+            )
     if t.status == ThemeStatus.draft:
         t.set_at = None
     if t.status == ThemeStatus.done:
@@ -713,9 +849,18 @@ def themes_not_set(now: dt.datetime):
     from .models import TuesdayTheme
 
     horizon = (now + dt.timedelta(days=3)).date()
-    rows = db.session.execute(sa.select(TuesdayTheme).where(
-        TuesdayTheme.is_deleted.is_(False), TuesdayTheme.status == ThemeStatus.draft,
-        TuesdayTheme.activity_date <= horizon)).scalars()
+    rows = db.session.execute(
+        sa.select(TuesdayTheme).where(
+            TuesdayTheme.is_deleted.is_(False),
+            TuesdayTheme.status == ThemeStatus.draft,
+            TuesdayTheme.activity_date <= horizon,
+        )
+    ).scalars()
     for t in rows:
-        yield Due("TR-14", t.id, theme_deadline(t.activity_date), f"{t.activity_date} {t.theme}",
-                  t.team.team_leader_id if t.team else None)
+        yield Due(
+            "TR-14",
+            t.id,
+            theme_deadline(t.activity_date),
+            f"{t.activity_date} {t.theme}",
+            t.team.team_leader_id if t.team else None,
+        )

@@ -1,5 +1,6 @@
 """Custom pages of 大党建: the project board with each reviewer's inbox, and the fund balance
 (page and xlsx). Every query goes through scope.clause, so the data scope holds."""
+
 from __future__ import annotations
 
 import io
@@ -38,20 +39,29 @@ class ProjectBoardView(BaseView):
     @has_access
     def board(self):
         year = year_arg()
-        q = _where(sa.select(PartyProject).where(PartyProject.is_deleted.is_(False), PartyProject.year == year),
-                   _scoped("party_project"))
+        q = _where(
+            sa.select(PartyProject).where(PartyProject.is_deleted.is_(False), PartyProject.year == year),
+            _scoped("party_project"),
+        )
         projects = list(db.session.execute(q.order_by(PartyProject.org_unit_id, PartyProject.id)).scalars())
         by_community: dict = {}
         for p in projects:
             by_community.setdefault(p.org_unit, []).append(p)
         reviews = {}
         if projects:
-            rq = sa.select(PartyProjectReview).where(PartyProjectReview.is_deleted.is_(False),
-                                                     PartyProjectReview.project_id.in_([p.id for p in projects]))
+            rq = sa.select(PartyProjectReview).where(
+                PartyProjectReview.is_deleted.is_(False), PartyProjectReview.project_id.in_([p.id for p in projects])
+            )
             for r in db.session.execute(rq.order_by(PartyProjectReview.reviewed_at)).scalars():
                 reviews.setdefault(r.project_id, []).append(r)
-        return self.render_template("dangjian/board.html", year=year, by_community=by_community,
-                                    reviews=reviews, inbox=waiting_for_me(), title=_("Party-building project board"))
+        return self.render_template(
+            "dangjian/board.html",
+            year=year,
+            by_community=by_community,
+            reviews=reviews,
+            inbox=waiting_for_me(),
+            title=_("Party-building project board"),
+        )
 
 
 def waiting_for_me() -> list[PartyProject]:
@@ -70,9 +80,12 @@ def waiting_for_me() -> list[PartyProject]:
 
 
 FUND_COLUMNS = (
-    ("community", _l("fld_service_fund__community")), ("year", _l("fld_service_fund__year")),
-    ("allocated", _l("fld_service_fund__allocated_amount")), ("committed", _l("fld_service_fund__committed_amount")),
-    ("spent", _l("fld_service_fund__spent_amount")), ("remaining", _l("fld_service_fund__balance")),
+    ("community", _l("fld_service_fund__community")),
+    ("year", _l("fld_service_fund__year")),
+    ("allocated", _l("fld_service_fund__allocated_amount")),
+    ("committed", _l("fld_service_fund__committed_amount")),
+    ("spent", _l("fld_service_fund__spent_amount")),
+    ("remaining", _l("fld_service_fund__balance")),
     ("percent_used", _l("Used (%)")),
 )
 
@@ -91,8 +104,9 @@ class FundBalanceView(BaseView):
     @has_access
     def balance(self):
         year, rows = self._rows()
-        return self.render_template("dangjian/fund.html", rows=rows, year=year, columns=FUND_COLUMNS,
-                                    title=_("Community fund balance"))
+        return self.render_template(
+            "dangjian/fund.html", rows=rows, year=year, columns=FUND_COLUMNS, title=_("Community fund balance")
+        )
 
     @expose("/export_xlsx/")
     @has_access
@@ -113,12 +127,22 @@ class FundBalanceView(BaseView):
             sheet.write_number(r, 6, float(row["percent_used"]))
         book.close()
         out.seek(0)
-        return send_file(out, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                         as_attachment=True, download_name=f"{_('Community fund balance')}-{clock.now():%Y%m%d}.xlsx")
+        return send_file(
+            out,
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            as_attachment=True,
+            download_name=f"{_('Community fund balance')}-{clock.now():%Y%m%d}.xlsx",
+        )
 
 
 def register_views(appbuilder) -> None:
-    appbuilder.add_view(ProjectBoardView, "dangjian_projects", label=_l("Party-building project board"),
-                        icon="fa-columns", category="dangjian")
-    appbuilder.add_view(FundBalanceView, "dangjian_fund", label=_l("Community fund balance"),
-                        icon="fa-pie-chart", category="dangjian")
+    appbuilder.add_view(
+        ProjectBoardView,
+        "dangjian_projects",
+        label=_l("Party-building project board"),
+        icon="fa-columns",
+        category="dangjian",
+    )
+    appbuilder.add_view(
+        FundBalanceView, "dangjian_fund", label=_l("Community fund balance"), icon="fa-pie-chart", category="dangjian"
+    )

@@ -1,4 +1,5 @@
 """Enumerations of 大服务 (domain Appendix A); labels come from enum_<enum>__<key>."""
+
 from app.core.enums import LabeledEnum
 
 

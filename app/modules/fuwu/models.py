@@ -1,4 +1,5 @@
 """大服务 registers (domain §8): 服务制度, 承诺, 代办申请, 代办服务考核, 事项目录, 服务窗口, 窗口岗位, 办件."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa

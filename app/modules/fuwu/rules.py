@@ -3,6 +3,7 @@
 The date arithmetic is pure (a calendar mapping in, a date out) so it is tested with fixed
 dates; the TimeRule checks read the database and yield Due rows.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -129,8 +130,9 @@ def check_service_case(c) -> None:
     check_order(c, "received_at", "to_back_office_at", _("This time cannot be before the case was received."))
     check_order(c, "received_at", "issued_at", _("This time cannot be before the case was received."))
     if c.material_check == MaterialCheck.incomplete and not (c.notice_given or "").strip():
-        raise RuleViolation(_("Incomplete documents need the one-time notice given to the applicant."),
-                            field="notice_given")
+        raise RuleViolation(
+            _("Incomplete documents need the one-time notice given to the applicant."), field="notice_given"
+        )
     if c.status == CaseStatus.issued and c.issued_at is None:
         c.issued_at = clock.now()
     c.hours_taken = None
@@ -182,16 +184,26 @@ def assessment_figures(runner_id: int, month: str) -> tuple[int, Decimal | None,
     from .models import ErrandRequest as E
 
     first, nxt = month_bounds(month)
-    on_time = sa.and_(E.batch_date.is_not(None), E.submitted_at.is_not(None),
-                      sa.func.date(E.submitted_at) <= sa.func.date(E.batch_date))
+    on_time = sa.and_(
+        E.batch_date.is_not(None),
+        E.submitted_at.is_not(None),
+        sa.func.date(E.submitted_at) <= sa.func.date(E.batch_date),
+    )
     happy = E.satisfaction.in_([Satisfaction.satisfied, Satisfaction.basically])
-    row = db.session.execute(sa.select(
-        sa.func.count(E.id),
-        sa.func.sum(sa.case((on_time, 1), else_=0)),
-        sa.func.count(E.satisfaction),
-        sa.func.sum(sa.case((happy, 1), else_=0)),
-    ).where(E.is_deleted.is_(False), E.runner_id == runner_id, E.done_at >= first, E.done_at < nxt,
-            E.status.in_([ErrandStatus.done, ErrandStatus.delivered]))).one()
+    row = db.session.execute(
+        sa.select(
+            sa.func.count(E.id),
+            sa.func.sum(sa.case((on_time, 1), else_=0)),
+            sa.func.count(E.satisfaction),
+            sa.func.sum(sa.case((happy, 1), else_=0)),
+        ).where(
+            E.is_deleted.is_(False),
+            E.runner_id == runner_id,
+            E.done_at >= first,
+            E.done_at < nxt,
+            E.status.in_([ErrandStatus.done, ErrandStatus.delivered]),
+        )
+    ).one()
     count, timely, rated, satisfied = (int(v or 0) for v in row)
     return count, rate(timely, count), rate(satisfied, rated)
 
@@ -226,8 +238,13 @@ def unclaimed_errands(now: dt.datetime):
 
     from .models import ErrandRequest as E
 
-    rows = list(db.session.execute(sa.select(E.id, E.request_no, E.received_at, E.org_unit_id).where(
-        E.is_deleted.is_(False), E.status == ErrandStatus.received)))
+    rows = list(
+        db.session.execute(
+            sa.select(E.id, E.request_no, E.received_at, E.org_unit_id).where(
+                E.is_deleted.is_(False), E.status == ErrandStatus.received
+            )
+        )
+    )
     if not rows:
         return
     calendar = workdays.load_calendar(min(r.received_at for r in rows).date(), now.date() + dt.timedelta(days=40))
@@ -245,8 +262,11 @@ def errands_behind_batch_day(now: dt.datetime):
     from .models import ErrandRequest as E
 
     horizon = (now + dt.timedelta(days=1)).date()
-    rows = db.session.execute(sa.select(E.id, E.request_no, E.batch_date, E.runner_id).where(
-        E.is_deleted.is_(False), E.status.in_(OPEN_ERRANDS), E.batch_date.is_not(None), E.batch_date <= horizon))
+    rows = db.session.execute(
+        sa.select(E.id, E.request_no, E.batch_date, E.runner_id).where(
+            E.is_deleted.is_(False), E.status.in_(OPEN_ERRANDS), E.batch_date.is_not(None), E.batch_date <= horizon
+        )
+    )
     for r in rows:
         yield Due("TR-42", r.id, dt.datetime.combine(r.batch_date, END_OF_DAY), r.request_no, r.runner_id)
 
@@ -258,7 +278,10 @@ def pledges_not_kept(now: dt.datetime):
     from .models import ServicePledge as P
 
     horizon = (now + dt.timedelta(days=3)).date()
-    rows = db.session.execute(sa.select(P.id, P.content, P.due_date, P.pledger_id).where(
-        P.is_deleted.is_(False), P.is_kept.is_(False), P.due_date <= horizon))
+    rows = db.session.execute(
+        sa.select(P.id, P.content, P.due_date, P.pledger_id).where(
+            P.is_deleted.is_(False), P.is_kept.is_(False), P.due_date <= horizon
+        )
+    )
     for r in rows:
         yield Due("FW-PLEDGE", r.id, dt.datetime.combine(r.due_date, END_OF_DAY), (r.content or "")[:40], r.pledger_id)

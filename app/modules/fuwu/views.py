@@ -1,4 +1,5 @@
 """大服务 custom page: cases per window and matter (day or month), staffing against targets, xlsx."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -51,29 +52,56 @@ def case_counts(start: dt.datetime, end: dt.datetime) -> list[dict]:
     def n(status):
         return sa.func.sum(sa.case((C.status == status, 1), else_=0))
 
-    open_ = sa.func.sum(sa.case((C.status.in_([CaseStatus.received, CaseStatus.back_office, CaseStatus.ready]), 1),
-                                else_=0))
-    stmt = (sa.select(W.number, M.name, sa.func.count(C.id), n(CaseStatus.issued), n(CaseStatus.returned), open_,
-                      sa.func.avg(C.hours_taken))
-            .join(W, C.window_id == W.id).join(M, C.matter_id == M.id)
-            .where(_cond("service_case", C), C.received_at >= start, C.received_at < end)
-            .group_by(W.number, M.name).order_by(W.number, M.name))
-    return [{"window": w, "matter": m, "received": int(total or 0), "issued": int(issued or 0),
-             "returned": int(returned or 0), "open": int(opened or 0),
-             "avg_hours": round(float(avg), 1) if avg is not None else None}
-            for w, m, total, issued, returned, opened, avg in db.session.execute(stmt)]
+    open_ = sa.func.sum(
+        sa.case((C.status.in_([CaseStatus.received, CaseStatus.back_office, CaseStatus.ready]), 1), else_=0)
+    )
+    stmt = (
+        sa.select(
+            W.number,
+            M.name,
+            sa.func.count(C.id),
+            n(CaseStatus.issued),
+            n(CaseStatus.returned),
+            open_,
+            sa.func.avg(C.hours_taken),
+        )
+        .join(W, C.window_id == W.id)
+        .join(M, C.matter_id == M.id)
+        .where(_cond("service_case", C), C.received_at >= start, C.received_at < end)
+        .group_by(W.number, M.name)
+        .order_by(W.number, M.name)
+    )
+    return [
+        {
+            "window": w,
+            "matter": m,
+            "received": int(total or 0),
+            "issued": int(issued or 0),
+            "returned": int(returned or 0),
+            "open": int(opened or 0),
+            "avg_hours": round(float(avg), 1) if avg is not None else None,
+        }
+        for w, m, total, issued, returned, opened, avg in db.session.execute(stmt)
+    ]
 
 
 def staffing(on: dt.date) -> list[dict]:
     """Open windows and current posts against the hall's targets (shown, not enforced: §10.50)."""
     W, P = ServiceWindow, WindowPost
-    windows = dict(db.session.execute(
-        sa.select(W.window_type, sa.func.count(W.id)).where(_cond("service_window", W), W.is_open.is_(True))
-        .group_by(W.window_type)).all())
-    posts = dict(db.session.execute(
-        sa.select(P.post_type, sa.func.count(sa.distinct(P.staff_id)))
-        .where(_cond("window_post", P), P.from_date <= on, sa.or_(P.to_date.is_(None), P.to_date >= on))
-        .group_by(P.post_type)).all())
+    windows = dict(
+        db.session.execute(
+            sa.select(W.window_type, sa.func.count(W.id))
+            .where(_cond("service_window", W), W.is_open.is_(True))
+            .group_by(W.window_type)
+        ).all()
+    )
+    posts = dict(
+        db.session.execute(
+            sa.select(P.post_type, sa.func.count(sa.distinct(P.staff_id)))
+            .where(_cond("window_post", P), P.from_date <= on, sa.or_(P.to_date.is_(None), P.to_date >= on))
+            .group_by(P.post_type)
+        ).all()
+    )
     out = []
     for key, target in rules.WINDOW_TARGETS.items():
         out.append({"label": WindowType[key].label, "target": target, "actual": int(windows.get(WindowType[key], 0))})
@@ -101,9 +129,16 @@ class ServiceStatsView(BaseView):
         period, start, end, value = self._args()
         rows = case_counts(start, end)
         totals = {k: sum(r[k] for r in rows) for k in ("received", "issued", "returned", "open")}
-        return self.render_template("fuwu/service_stats.html", rows=rows, totals=totals, period=period, value=value,
-                                    columns=columns(), staffing=staffing(clock.today()),
-                                    title=_("Service cases by window and matter"))
+        return self.render_template(
+            "fuwu/service_stats.html",
+            rows=rows,
+            totals=totals,
+            period=period,
+            value=value,
+            columns=columns(),
+            staffing=staffing(clock.today()),
+            title=_("Service cases by window and matter"),
+        )
 
     @expose("/export_xlsx/")
     @has_access
@@ -115,14 +150,35 @@ class ServiceStatsView(BaseView):
         bold = book.add_format({"bold": True})
         sheet.write_row(0, 0, columns(), bold)
         for i, r in enumerate(case_counts(start, end), start=1):
-            sheet.write_row(i, 0, [r["window"], r["matter"], r["received"], r["issued"], r["returned"], r["open"],
-                                   "" if r["avg_hours"] is None else r["avg_hours"]])
+            sheet.write_row(
+                i,
+                0,
+                [
+                    r["window"],
+                    r["matter"],
+                    r["received"],
+                    r["issued"],
+                    r["returned"],
+                    r["open"],
+                    "" if r["avg_hours"] is None else r["avg_hours"],
+                ],
+            )
         book.close()
         buf.seek(0)
-        return send_file(buf, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                         as_attachment=True, download_name=f"service-cases-{value}.xlsx")
+        return send_file(
+            buf,
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            as_attachment=True,
+            download_name=f"service-cases-{value}.xlsx",
+        )
 
 
 def register_views(appbuilder) -> None:
-    appbuilder.add_view(ServiceStatsView, STATS_PAGE, label=_l("Service cases by window and matter"),
-                        icon="fa-bar-chart", category="fuwu", category_label=registry.module_label("fuwu"))
+    appbuilder.add_view(
+        ServiceStatsView,
+        STATS_PAGE,
+        label=_l("Service cases by window and matter"),
+        icon="fa-bar-chart",
+        category="fuwu",
+        category_label=registry.module_label("fuwu"),
+    )

@@ -1,4 +1,5 @@
 """Working days for 大服务: the core calendar (app/core/workdays.py) and the errand days (TR-42)."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """Enumerations of 大经济 (domain Appendix A)."""
+
 from app.core.enums import LabeledEnum
 
 

@@ -1,4 +1,5 @@
 """大经济 registers (domain §7): 重点项目, 安全生产第三方服务."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa

@@ -1,4 +1,5 @@
 """Rules and time rules of 大经济 (domain §7; TR-38, hazard rectification, contract end)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -47,12 +48,24 @@ def stale_projects(now: dt.datetime):
     """TR-38: active projects without a progress record in the last month."""
     from .models import KeyProject, KeyProjectProgress
 
-    last = (sa.select(KeyProjectProgress.project_id, sa.func.max(KeyProjectProgress.report_date).label("last"))
-            .where(KeyProjectProgress.is_deleted.is_(False)).group_by(KeyProjectProgress.project_id).subquery())
-    rows = db.session.execute(sa.select(KeyProject.id, KeyProject.name, KeyProject.created_at,
-                                        KeyProject.start_date, KeyProject.responsible_person_id, last.c.last)
-                              .outerjoin(last, last.c.project_id == KeyProject.id)
-                              .where(KeyProject.is_deleted.is_(False), KeyProject.status.in_(ACTIVE_PROJECT)))
+    last = (
+        sa.select(KeyProjectProgress.project_id, sa.func.max(KeyProjectProgress.report_date).label("last"))
+        .where(KeyProjectProgress.is_deleted.is_(False))
+        .group_by(KeyProjectProgress.project_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(
+            KeyProject.id,
+            KeyProject.name,
+            KeyProject.created_at,
+            KeyProject.start_date,
+            KeyProject.responsible_person_id,
+            last.c.last,
+        )
+        .outerjoin(last, last.c.project_id == KeyProject.id)
+        .where(KeyProject.is_deleted.is_(False), KeyProject.status.in_(ACTIVE_PROJECT))
+    )
     for r in rows:
         since = r.last or r.created_at.date()
         due = review_due(since)
@@ -73,9 +86,13 @@ def provider_for_unit(unit_id: int | None, on: dt.date):
 
     if not unit_id:
         return None
-    rows = list(db.session.execute(sa.select(SafetyProvider).where(
-        SafetyProvider.is_deleted.is_(False), SafetyProvider.provider_id == unit_id)
-        .order_by(SafetyProvider.contract_end.desc())).scalars())
+    rows = list(
+        db.session.execute(
+            sa.select(SafetyProvider)
+            .where(SafetyProvider.is_deleted.is_(False), SafetyProvider.provider_id == unit_id)
+            .order_by(SafetyProvider.contract_end.desc())
+        ).scalars()
+    )
     current = [r for r in rows if r.contract_start <= on <= r.contract_end]
     return (current or rows or [None])[0]
 
@@ -91,8 +108,11 @@ def check_safety_inspection(item) -> None:
             item.provider = provider  # the relationship: a blank form field has set it to None
     if item.provider is None and item.provider_id is None:
         raise RuleViolation(_("Choose the safety service provider."), field="provider")
-    org = item.org_unit if item.org_unit is not None else (
-        db.session.get(OrgUnit, item.org_unit_id) if item.org_unit_id else None)
+    org = (
+        item.org_unit
+        if item.org_unit is not None
+        else (db.session.get(OrgUnit, item.org_unit_id) if item.org_unit_id else None)
+    )
     if org is None or org.unit_type not in (OrgUnitType.community, OrgUnitType.village, OrgUnitType.grid):
         raise RuleViolation(_("An inspection takes place in a community or one of its grids."), field="org_unit")
     if item.hazard_count is None or item.hazard_count < 0:
@@ -113,11 +133,19 @@ def open_hazards(now: dt.datetime):
     """Hazards found and not rectified by their deadline (inferred from 「时效性」)."""
     from .models import SafetyInspection
 
-    rows = db.session.execute(sa.select(SafetyInspection.id, SafetyInspection.inspected_entity,
-                                        SafetyInspection.rectify_due, SafetyInspection.created_by_id)
-                              .where(SafetyInspection.is_deleted.is_(False), SafetyInspection.hazard_count > 0,
-                                     SafetyInspection.rectified_at.is_(None),
-                                     SafetyInspection.rectify_due <= (now + dt.timedelta(days=3)).date()))
+    rows = db.session.execute(
+        sa.select(
+            SafetyInspection.id,
+            SafetyInspection.inspected_entity,
+            SafetyInspection.rectify_due,
+            SafetyInspection.created_by_id,
+        ).where(
+            SafetyInspection.is_deleted.is_(False),
+            SafetyInspection.hazard_count > 0,
+            SafetyInspection.rectified_at.is_(None),
+            SafetyInspection.rectify_due <= (now + dt.timedelta(days=3)).date(),
+        )
+    )
     for r in rows:
         yield Due("HAZARD", r.id, hazard_due(r.rectify_due), r.inspected_entity, r.created_by_id)
 
@@ -126,20 +154,30 @@ def ending_contracts(now: dt.datetime):
     """A provider's contract ending within 30 days (inferred), so it is renewed or re-tendered in time."""
     from .models import SafetyProvider
 
-    rows = db.session.execute(sa.select(SafetyProvider.id, SafetyProvider.contract_no, SafetyProvider.contract_end)
-                              .where(SafetyProvider.is_deleted.is_(False),
-                                     SafetyProvider.contract_end >= now.date(),
-                                     SafetyProvider.contract_end <= (now + dt.timedelta(days=CONTRACT_WARNING_DAYS)).date()))
+    rows = db.session.execute(
+        sa.select(SafetyProvider.id, SafetyProvider.contract_no, SafetyProvider.contract_end).where(
+            SafetyProvider.is_deleted.is_(False),
+            SafetyProvider.contract_end >= now.date(),
+            SafetyProvider.contract_end <= (now + dt.timedelta(days=CONTRACT_WARNING_DAYS)).date(),
+        )
+    )
     for r in rows:
-        yield Due("CONTRACT", r.id, dt.datetime.combine(r.contract_end, END_OF_DAY),
-                  _("Safety service contract %(no)s ends", no=r.contract_no or r.id))
+        yield Due(
+            "CONTRACT",
+            r.id,
+            dt.datetime.combine(r.contract_end, END_OF_DAY),
+            _("Safety service contract %(no)s ends", no=r.contract_no or r.id),
+        )
 
 
 def check_assessment(item) -> None:
     from app.org.models import OrgUnit
 
-    org = item.org_unit if item.org_unit is not None else (
-        db.session.get(OrgUnit, item.org_unit_id) if item.org_unit_id else None)
+    org = (
+        item.org_unit
+        if item.org_unit is not None
+        else (db.session.get(OrgUnit, item.org_unit_id) if item.org_unit_id else None)
+    )
     if org is None or org.unit_type not in (OrgUnitType.community, OrgUnitType.village):
         raise RuleViolation(_("The assessment is of a community."), field="org_unit")
     if item.score is not None and not (0 <= item.score <= 100):

@@ -1,4 +1,5 @@
 """平安社区 summary: per community, inspections and hazards of a year and its assessment (with xlsx)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -43,11 +44,16 @@ def summary(year: int, today: dt.date) -> list[CommunityRow]:
     ranked by the assessment score (unassessed last)."""
     orgs = db.session.execute(scope.restrict(db.session.query(OrgUnit), OrgUnit).statement).scalars().all()
     comms = {o.id: CommunityRow(o) for o in orgs if o.unit_type in COMMUNITY_TYPES}
-    parent = {o.id: (o.id if o.unit_type in COMMUNITY_TYPES else o.parent_id)
-              for o in db.session.execute(sa.select(OrgUnit)).scalars()}
+    parent = {
+        o.id: (o.id if o.unit_type in COMMUNITY_TYPES else o.parent_id)
+        for o in db.session.execute(sa.select(OrgUnit)).scalars()
+    }
     start, end = dt.datetime(year, 1, 1), dt.datetime(year + 1, 1, 1)
-    q = sa.select(SafetyInspection).where(SafetyInspection.is_deleted.is_(False),
-                                          SafetyInspection.inspected_at >= start, SafetyInspection.inspected_at < end)
+    q = sa.select(SafetyInspection).where(
+        SafetyInspection.is_deleted.is_(False),
+        SafetyInspection.inspected_at >= start,
+        SafetyInspection.inspected_at < end,
+    )
     for ins in db.session.execute(_scoped(q, "safety_inspection")).scalars():
         row = comms.get(parent.get(ins.org_unit_id))
         if row is None:
@@ -60,8 +66,9 @@ def summary(year: int, today: dt.date) -> list[CommunityRow]:
                 row.overdue_hazards += ins.hazard_count
         elif ins.hazard_count:
             row.rectified += ins.hazard_count
-    q = sa.select(CommunitySafetyAssessment).where(CommunitySafetyAssessment.is_deleted.is_(False),
-                                                   CommunitySafetyAssessment.year == year)
+    q = sa.select(CommunitySafetyAssessment).where(
+        CommunitySafetyAssessment.is_deleted.is_(False), CommunitySafetyAssessment.year == year
+    )
     for a in db.session.execute(_scoped(q, "community_safety_assessment")).scalars():
         row = comms.get(a.org_unit_id)
         if row is not None:
@@ -69,15 +76,31 @@ def summary(year: int, today: dt.date) -> list[CommunityRow]:
     return sorted(comms.values(), key=lambda r: (r.score is None, -(r.score or 0), r.community.sort_order or 0))
 
 
-COLUMNS = [_l("Rank"), _l("Community"), _l("Inspections"), _l("Hazards found"), _l("Hazards rectified"),
-           _l("Hazards open"), _l("Hazards overdue"), _l("fld_community_safety_assessment__score"),
-           _l("fld_community_safety_assessment__result")]
+COLUMNS = [
+    _l("Rank"),
+    _l("Community"),
+    _l("Inspections"),
+    _l("Hazards found"),
+    _l("Hazards rectified"),
+    _l("Hazards open"),
+    _l("Hazards overdue"),
+    _l("fld_community_safety_assessment__score"),
+    _l("fld_community_safety_assessment__result"),
+]
 
 
 def _cells(rank: int, r: CommunityRow) -> list:
-    return [rank if r.score is not None else "", r.community.name, r.inspections, r.hazards, r.rectified,
-            r.open_hazards, r.overdue_hazards, float(r.score) if r.score is not None else "",
-            r.result.label if r.result is not None else ""]
+    return [
+        rank if r.score is not None else "",
+        r.community.name,
+        r.inspections,
+        r.hazards,
+        r.rectified,
+        r.open_hazards,
+        r.overdue_hazards,
+        float(r.score) if r.score is not None else "",
+        r.result.label if r.result is not None else "",
+    ]
 
 
 class SafetySummaryView(BaseView):
@@ -92,9 +115,13 @@ class SafetySummaryView(BaseView):
     def index(self):
         year = year_arg()
         rows = summary(year, clock.today())
-        return self.render_template("jingji/safety_summary.html", year=year, columns=COLUMNS,
-                                    table=[_cells(i, r) for i, r in enumerate(rows, start=1)],
-                                    title=_("Safe-community summary"))
+        return self.render_template(
+            "jingji/safety_summary.html",
+            year=year,
+            columns=COLUMNS,
+            table=[_cells(i, r) for i, r in enumerate(rows, start=1)],
+            title=_("Safe-community summary"),
+        )
 
     @expose("/export_xlsx/")
     @has_access
@@ -108,10 +135,20 @@ class SafetySummaryView(BaseView):
             sheet.write_row(i, 0, _cells(i, r))
         book.close()
         buf.seek(0)
-        return send_file(buf, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                         as_attachment=True, download_name=f"safety-summary-{year}.xlsx")
+        return send_file(
+            buf,
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            as_attachment=True,
+            download_name=f"safety-summary-{year}.xlsx",
+        )
 
 
 def register_views(appbuilder):
-    appbuilder.add_view(SafetySummaryView, "safety_summary", label=_l("Safe-community summary"),
-                        icon="fa-shield", category="jingji", category_label=registry.module_label("jingji"))
+    appbuilder.add_view(
+        SafetySummaryView,
+        "safety_summary",
+        label=_l("Safe-community summary"),
+        icon="fa-shield",
+        category="jingji",
+        category_label=registry.module_label("jingji"),
+    )

@@ -1,4 +1,5 @@
 """大协调 registers (domain §4): indicators, monthly supervision, ten rules, 交办单."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -176,8 +177,7 @@ typical_case_rule = sa.Table(
     "typical_case_rule",
     db.Model.metadata,
     sa.Column("typical_case_id", sa.Integer, sa.ForeignKey("typical_case.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("military_rule_id", sa.Integer, sa.ForeignKey("military_rule.id", ondelete="CASCADE"),
-              primary_key=True),
+    sa.Column("military_rule_id", sa.Integer, sa.ForeignKey("military_rule.id", ondelete="CASCADE"), primary_key=True),
 )
 
 

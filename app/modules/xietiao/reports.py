@@ -2,6 +2,7 @@
 
 Every query goes through scope.restrict, so each viewer sees only the rows in their scope.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -42,10 +43,17 @@ class ItemLine:
 
 
 def item_lines(sl: SupervisionList, today: dt.date) -> list[ItemLine]:
-    items = (scoped(SupervisionItem).filter(SupervisionItem.supervision_list_id == sl.id)
-             .options(selectinload(SupervisionItem.orders), selectinload(SupervisionItem.responsible_person),
-                      selectinload(SupervisionItem.responsible_unit))
-             .order_by(SupervisionItem.deadline, SupervisionItem.id).all())
+    items = (
+        scoped(SupervisionItem)
+        .filter(SupervisionItem.supervision_list_id == sl.id)
+        .options(
+            selectinload(SupervisionItem.orders),
+            selectinload(SupervisionItem.responsible_person),
+            selectinload(SupervisionItem.responsible_unit),
+        )
+        .order_by(SupervisionItem.deadline, SupervisionItem.id)
+        .all()
+    )
     out = []
     for it in items:
         done = it.status == IS.done
@@ -72,8 +80,13 @@ def suggestions(sl: SupervisionList, lines: list[ItemLine]) -> list[ItemLine]:
 
 
 def month_orders(sl: SupervisionList) -> list[SupervisionOrder]:
-    return (scoped(SupervisionOrder).join(SupervisionItem, SupervisionOrder.supervision_item_id == SupervisionItem.id)
-            .filter(SupervisionItem.supervision_list_id == sl.id).order_by(SupervisionOrder.issued_at).all())
+    return (
+        scoped(SupervisionOrder)
+        .join(SupervisionItem, SupervisionOrder.supervision_item_id == SupervisionItem.id)
+        .filter(SupervisionItem.supervision_list_id == sl.id)
+        .order_by(SupervisionOrder.issued_at)
+        .all()
+    )
 
 
 def list_for_month(month: dt.date) -> SupervisionList | None:
@@ -81,11 +94,17 @@ def list_for_month(month: dt.date) -> SupervisionList | None:
 
 
 def months_with_lists() -> list[dt.date]:
-    return [m for (m,) in scoped(SupervisionList).with_entities(SupervisionList.month)
-            .order_by(SupervisionList.month.desc()).all()]
+    return [
+        m
+        for (m,) in scoped(SupervisionList)
+        .with_entities(SupervisionList.month)
+        .order_by(SupervisionList.month.desc())
+        .all()
+    ]
 
 
 # --- typical cases: the year-end table (TR-19) ---
+
 
 @dataclass
 class Tally:
@@ -104,11 +123,18 @@ class Tally:
 
 def year_cases(year: int) -> list[TypicalCase]:
     """Notified cases of the year that count at the year-end assessment."""
-    return (scoped(TypicalCase)
-            .filter(TypicalCase.case_date >= dt.date(year, 1, 1), TypicalCase.case_date <= dt.date(year, 12, 31),
-                    TypicalCase.status == TypicalStatus.notified, TypicalCase.year_end_linked.is_(True))
-            .options(selectinload(TypicalCase.rules), selectinload(TypicalCase.cadre), selectinload(TypicalCase.unit))
-            .order_by(TypicalCase.case_date, TypicalCase.id).all())
+    return (
+        scoped(TypicalCase)
+        .filter(
+            TypicalCase.case_date >= dt.date(year, 1, 1),
+            TypicalCase.case_date <= dt.date(year, 12, 31),
+            TypicalCase.status == TypicalStatus.notified,
+            TypicalCase.year_end_linked.is_(True),
+        )
+        .options(selectinload(TypicalCase.rules), selectinload(TypicalCase.cadre), selectinload(TypicalCase.unit))
+        .order_by(TypicalCase.case_date, TypicalCase.id)
+        .all()
+    )
 
 
 def year_summary(year: int):

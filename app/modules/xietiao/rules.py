@@ -3,6 +3,7 @@
 Date arithmetic is kept in pure functions of (dates, now, working-day overrides) so it is
 tested with fixed dates; the TimeRule checks load rows and call them.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -32,6 +33,7 @@ END_OF_DAY = dt.time(23, 59, 59)
 
 
 # --- calendar arithmetic (pure) -------------------------------------------------------
+
 
 def month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
@@ -109,6 +111,7 @@ def missing_row_id(month: dt.date) -> int:
 
 # --- rules run on every save -----------------------------------------------------------
 
+
 def _was(item, attr):
     """The value loaded from the database (None for a new row)."""
     state = inspect(item)
@@ -151,8 +154,9 @@ def check_supervision_order(o) -> None:
     if o.status == OrderStatus.closed and _was(o, "status") == OrderStatus.closed:
         raise RuleViolation(_("A closed supervision order is read-only."))
     if o.supervision_item is None and o.assignment_order is None:
-        raise RuleViolation(_("A supervision order refers to a lagging item or a delayed assignment order."),
-                            field="supervision_item")
+        raise RuleViolation(
+            _("A supervision order refers to a lagging item or a delayed assignment order."), field="supervision_item"
+        )
     source = o.supervision_item or o.assignment_order
     o.org_unit_id = source.org_unit_id
     o.org_unit = source.org_unit
@@ -179,11 +183,14 @@ def check_assignment_order(o) -> None:
     if leader_id is not None:
         profile = StaffProfile.for_user(leader_id)
         if profile is None or Module.xietiao not in profile.lead_modules:
-            raise RuleViolation(_("The reviewer must be a lead leader of the coordination module (大协调牵头领导)."),
-                                field="lead_leader")
+            raise RuleViolation(
+                _("The reviewer must be a lead leader of the coordination module (大协调牵头领导)."),
+                field="lead_leader",
+            )
 
 
 # --- time rules (TimeRule checks: now -> Due rows) -------------------------------------------
+
 
 def _open(model):
     return model.is_deleted.is_(False)
@@ -195,8 +202,12 @@ def supervision_list_dues(now: dt.datetime) -> Iterable[Due]:
 
     overrides = calendar_overrides()
     this_month = month_start(now.date())
-    lists = {sl.month: sl for sl in db.session.execute(
-        sa.select(SupervisionList).where(_open(SupervisionList), SupervisionList.month <= this_month)).scalars()}
+    lists = {
+        sl.month: sl
+        for sl in db.session.execute(
+            sa.select(SupervisionList).where(_open(SupervisionList), SupervisionList.month <= this_month)
+        ).scalars()
+    }
     for month in (add_months(this_month, -1), this_month):
         due = list_issue_due(month, overrides)
         sl = lists.get(month)
@@ -217,11 +228,17 @@ def supervision_item_dues(now: dt.datetime) -> Iterable[Due]:
 
     horizon = (now + dt.timedelta(days=REMINDER_DAYS)).date()
     rows = db.session.execute(
-        sa.select(SupervisionItem.id, SupervisionItem.title, SupervisionItem.deadline,
-                  SupervisionItem.responsible_person_id)
+        sa.select(
+            SupervisionItem.id, SupervisionItem.title, SupervisionItem.deadline, SupervisionItem.responsible_person_id
+        )
         .join(SupervisionList, SupervisionItem.supervision_list_id == SupervisionList.id)
-        .where(_open(SupervisionItem), SupervisionItem.status != IS.done, SupervisionItem.deadline <= horizon,
-               SupervisionList.status != LS.draft))
+        .where(
+            _open(SupervisionItem),
+            SupervisionItem.status != IS.done,
+            SupervisionItem.deadline <= horizon,
+            SupervisionList.status != LS.draft,
+        )
+    )
     for r in rows:
         yield Due("TR-17", r.id, dt.datetime.combine(r.deadline, END_OF_DAY), r.title, r.responsible_person_id)
 
@@ -232,10 +249,17 @@ def supervision_order_dues(now: dt.datetime) -> Iterable[Due]:
 
     horizon = (now + dt.timedelta(days=REMINDER_DAYS)).date()
     rows = db.session.execute(
-        sa.select(SupervisionOrder.id, SupervisionOrder.order_no, SupervisionOrder.reply_deadline,
-                  SupervisionOrder.to_person_id)
-        .where(_open(SupervisionOrder), SupervisionOrder.status == OrderStatus.issued,
-               SupervisionOrder.reply_deadline <= horizon))
+        sa.select(
+            SupervisionOrder.id,
+            SupervisionOrder.order_no,
+            SupervisionOrder.reply_deadline,
+            SupervisionOrder.to_person_id,
+        ).where(
+            _open(SupervisionOrder),
+            SupervisionOrder.status == OrderStatus.issued,
+            SupervisionOrder.reply_deadline <= horizon,
+        )
+    )
     for r in rows:
         yield Due("TR-17R", r.id, dt.datetime.combine(r.reply_deadline, END_OF_DAY), r.order_no, r.to_person_id)
 
@@ -246,13 +270,22 @@ def assignment_order_dues(now: dt.datetime) -> Iterable[Due]:
 
     horizon = (now + dt.timedelta(days=REMINDER_DAYS)).date()
     rows = db.session.execute(
-        sa.select(AssignmentOrder.id, AssignmentOrder.order_no, AssignmentOrder.title, AssignmentOrder.deadline,
-                  AssignmentOrder.module_head_id)
-        .where(_open(AssignmentOrder), AssignmentOrder.deadline <= horizon,
-               AssignmentOrder.status.in_([AS.assigned, AS.reported_to_leader, AS.under_supervision])))
+        sa.select(
+            AssignmentOrder.id,
+            AssignmentOrder.order_no,
+            AssignmentOrder.title,
+            AssignmentOrder.deadline,
+            AssignmentOrder.module_head_id,
+        ).where(
+            _open(AssignmentOrder),
+            AssignmentOrder.deadline <= horizon,
+            AssignmentOrder.status.in_([AS.assigned, AS.reported_to_leader, AS.under_supervision]),
+        )
+    )
     for r in rows:
-        yield Due("TR-20", r.id, dt.datetime.combine(r.deadline, END_OF_DAY), f"{r.order_no} {r.title}",
-                  r.module_head_id)
+        yield Due(
+            "TR-20", r.id, dt.datetime.combine(r.deadline, END_OF_DAY), f"{r.order_no} {r.title}", r.module_head_id
+        )
 
 
 def typical_case_dues(now: dt.datetime) -> Iterable[Due]:
@@ -260,8 +293,10 @@ def typical_case_dues(now: dt.datetime) -> Iterable[Due]:
     from .models import TypicalCase
 
     rows = db.session.execute(
-        sa.select(TypicalCase.id, TypicalCase.period_label, TypicalCase.case_date, TypicalCase.nominated_by_id)
-        .where(_open(TypicalCase), TypicalCase.status.in_([TypicalStatus.nominated, TypicalStatus.selected])))
+        sa.select(TypicalCase.id, TypicalCase.period_label, TypicalCase.case_date, TypicalCase.nominated_by_id).where(
+            _open(TypicalCase), TypicalCase.status.in_([TypicalStatus.nominated, TypicalStatus.selected])
+        )
+    )
     for r in rows:
         due = dt.datetime.combine(quarter_end(r.case_date), END_OF_DAY)
         if due_window(due, now, days=7):

@@ -1,5 +1,6 @@
 """大协调 pages: the month's supervision board with suggested 督办单, the month-end 公示 (page and
 xlsx), and the year-end table of typical cases (page and xlsx)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,10 +37,19 @@ class SupervisionView(BaseView):
         today = clock.today()
         lines = reports.item_lines(sl, today) if sl else []
         return self.render_template(
-            "xietiao/supervision.html", title=_l("Monthly supervision"), month=month, sl=sl, lines=lines,
-            suggested=reports.suggestions(sl, lines) if sl else [], orders=reports.month_orders(sl) if sl else [],
-            months=reports.months_with_lists(), today=today, **_percent_labels(),
-            prev_month=reports.rules.add_months(month, -1), next_month=reports.rules.add_months(month, 1))
+            "xietiao/supervision.html",
+            title=_l("Monthly supervision"),
+            month=month,
+            sl=sl,
+            lines=lines,
+            suggested=reports.suggestions(sl, lines) if sl else [],
+            orders=reports.month_orders(sl) if sl else [],
+            months=reports.months_with_lists(),
+            today=today,
+            **_percent_labels(),
+            prev_month=reports.rules.add_months(month, -1),
+            next_month=reports.rules.add_months(month, 1),
+        )
 
     @expose("/confirm/<int:list_id>", methods=["POST"])
     @has_access
@@ -53,8 +63,11 @@ class SupervisionView(BaseView):
         ids = {int(i) for i in request.form.getlist("item_id") if i.isdigit()}
         done = 0
         for item_id in sorted(ids):
-            item = reports.scoped(SupervisionItem).filter(SupervisionItem.id == item_id,
-                                                          SupervisionItem.supervision_list_id == sl.id).one_or_none()
+            item = (
+                reports.scoped(SupervisionItem)
+                .filter(SupervisionItem.id == item_id, SupervisionItem.supervision_list_id == sl.id)
+                .one_or_none()
+            )
             if item is None:
                 continue
             try:
@@ -78,8 +91,9 @@ class SupervisionView(BaseView):
     def publication(self, list_id):
         sl = self._published_list(list_id)
         lines = reports.item_lines(sl, (sl.published_at or clock.now()).date())
-        return self.render_template("xietiao/publication.html", title=_l("Month-end publication"), sl=sl, lines=lines,
-                                    **_percent_labels())
+        return self.render_template(
+            "xietiao/publication.html", title=_l("Month-end publication"), sl=sl, lines=lines, **_percent_labels()
+        )
 
     @expose("/publication/<int:list_id>/xlsx")
     @has_access
@@ -107,8 +121,16 @@ def _formats(book):
     return {
         "title": book.add_format({"bold": True, "font_size": 16, "align": "center", "valign": "vcenter"}),
         "sub": book.add_format({"align": "center"}),
-        "head": book.add_format({"bold": True, "border": 1, "align": "center", "valign": "vcenter",
-                                 "text_wrap": True, "bg_color": "#DDEBF7"}),
+        "head": book.add_format(
+            {
+                "bold": True,
+                "border": 1,
+                "align": "center",
+                "valign": "vcenter",
+                "text_wrap": True,
+                "bg_color": "#DDEBF7",
+            }
+        ),
         "cell": book.add_format({"border": 1, "valign": "top", "text_wrap": True}),
         "center": book.add_format({"border": 1, "valign": "top", "align": "center"}),
         "date": book.add_format({"border": 1, "valign": "top", "align": "center", "num_format": "yyyy-mm-dd"}),
@@ -124,18 +146,34 @@ def _publication_sheet(book, sl, lines):
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
     sheet.fit_to_pages(1, 0)
-    head = [_("No."), str(registry.get("supervision_item").label("title")), _("Module"),
-            str(registry.get("supervision_item").label("responsible_unit")),
-            str(registry.get("supervision_item").label("responsible_person")),
-            str(registry.get("supervision_item").label("deadline")), _("Progress (%)"),
-            str(registry.get("supervision_item").label("progress")), str(registry.get("supervision_item").label("status")),
-            str(registry.get("supervision_item").label("comment"))]
+    head = [
+        _("No."),
+        str(registry.get("supervision_item").label("title")),
+        _("Module"),
+        str(registry.get("supervision_item").label("responsible_unit")),
+        str(registry.get("supervision_item").label("responsible_person")),
+        str(registry.get("supervision_item").label("deadline")),
+        _("Progress (%)"),
+        str(registry.get("supervision_item").label("progress")),
+        str(registry.get("supervision_item").label("status")),
+        str(registry.get("supervision_item").label("comment")),
+    ]
     widths = [6, 30, 10, 16, 10, 12, 10, 40, 10, 30]
     for i, w in enumerate(widths):
         sheet.set_column(i, i, w)
     last = len(head) - 1
-    sheet.merge_range(0, 0, 0, last, _("%(year)s-%(month)s key-work supervision: progress published",
-                                       year=sl.month.year, month=f"{sl.month.month:02d}"), f["title"])
+    sheet.merge_range(
+        0,
+        0,
+        0,
+        last,
+        _(
+            "%(year)s-%(month)s key-work supervision: progress published",
+            year=sl.month.year,
+            month=f"{sl.month.month:02d}",
+        ),
+        f["title"],
+    )
     sheet.set_row(0, 30)
     stamp = sl.published_at.strftime("%Y-%m-%d") if sl.published_at else _("not yet published")
     published = _("Published: %(date)s", date=stamp)
@@ -156,8 +194,14 @@ def _publication_sheet(book, sl, lines):
         sheet.write(row, 9, it.comment or "", f["cell"])
         row += 1
     row += 1
-    sheet.merge_range(row, 0, row, last, f"{registry.get('supervision_list').label('review_comment')}：{sl.review_comment or ''}",
-                      f["note"])
+    sheet.merge_range(
+        row,
+        0,
+        row,
+        last,
+        f"{registry.get('supervision_list').label('review_comment')}：{sl.review_comment or ''}",
+        f["note"],
+    )
     sheet.set_row(row, 60)
     sheet.merge_range(row + 2, 0, row + 2, last, _("Comprehensive supervision office (综合督考办)"), f["right"])
     sheet.repeat_rows(2)
@@ -174,8 +218,15 @@ class TypicalSummaryView(BaseView):
     def index(self):
         year = year_arg()
         cases, people, units = reports.year_summary(year)
-        return self.render_template("xietiao/typical_summary.html", title=_l("Ten rules: year-end table"),
-                                    year=year, cases=cases, people=people, units=units, notice_kind=wf.notice_kind)
+        return self.render_template(
+            "xietiao/typical_summary.html",
+            title=_l("Ten rules: year-end table"),
+            year=year,
+            cases=cases,
+            people=people,
+            units=units,
+            notice_kind=wf.notice_kind,
+        )
 
     @expose("/xlsx")
     @has_access
@@ -188,7 +239,9 @@ class TypicalSummaryView(BaseView):
             reg = registry.get("typical_case")
             for title, tallies in ((_("By cadre"), people), (_("By unit"), units)):
                 sheet = book.add_worksheet(title)
-                sheet.merge_range(0, 0, 0, 3, _("%(year)s ten-rules typical cases: year-end table", year=year), f["title"])
+                sheet.merge_range(
+                    0, 0, 0, 3, _("%(year)s ten-rules typical cases: year-end table", year=year), f["title"]
+                )
                 sheet.write_row(1, 0, [title, _("Positive"), _("Negative"), _("Cases")], f["head"])
                 sheet.set_column(0, 0, 20)
                 sheet.set_column(3, 3, 60)
@@ -196,22 +249,48 @@ class TypicalSummaryView(BaseView):
                     sheet.write(r, 0, t.name, f["cell"])
                     sheet.write(r, 1, t.positive, f["center"])
                     sheet.write(r, 2, t.negative, f["center"])
-                    sheet.write(r, 3, "；".join(f"{c.case_date:%m-%d} {c.polarity.label} {c.notice_no or ''}".strip()
-                                               for c in t.cases), f["cell"])
+                    sheet.write(
+                        r,
+                        3,
+                        "；".join(
+                            f"{c.case_date:%m-%d} {c.polarity.label} {c.notice_no or ''}".strip() for c in t.cases
+                        ),
+                        f["cell"],
+                    )
             sheet = book.add_worksheet(_("Cases"))
             cols = ("case_date", "period_label", "polarity", "cadre", "unit", "rules", "description", "notice_no")
             sheet.write_row(0, 0, [str(reg.label(c)) for c in cols], f["head"])
             sheet.set_column(0, len(cols) - 1, 16)
             for r, c in enumerate(cases, start=1):
-                values = [c.case_date.isoformat(), c.period_label, c.polarity.label, str(c.cadre or ""),
-                          str(c.unit or ""), "、".join(str(x.number) for x in c.rules), c.description, c.notice_no or ""]
+                values = [
+                    c.case_date.isoformat(),
+                    c.period_label,
+                    c.polarity.label,
+                    str(c.cadre or ""),
+                    str(c.unit or ""),
+                    "、".join(str(x.number) for x in c.rules),
+                    c.description,
+                    c.notice_no or "",
+                ]
                 sheet.write_row(r, 0, values, f["cell"])
 
         return _xlsx(f"typical-cases-{year}.xlsx", fill)
 
 
 def register_views(appbuilder) -> None:
-    appbuilder.add_view(SupervisionView, "xietiao_supervision", label=_l("Monthly supervision"), icon="fa-calendar-check-o",
-                        category="xietiao", category_label=_l("module_xietiao"))
-    appbuilder.add_view(TypicalSummaryView, "xietiao_typical", label=_l("Ten rules: year-end table"), icon="fa-trophy",
-                        category="xietiao", category_label=_l("module_xietiao"))
+    appbuilder.add_view(
+        SupervisionView,
+        "xietiao_supervision",
+        label=_l("Monthly supervision"),
+        icon="fa-calendar-check-o",
+        category="xietiao",
+        category_label=_l("module_xietiao"),
+    )
+    appbuilder.add_view(
+        TypicalSummaryView,
+        "xietiao_typical",
+        label=_l("Ten rules: year-end table"),
+        icon="fa-trophy",
+        category="xietiao",
+        category_label=_l("module_xietiao"),
+    )

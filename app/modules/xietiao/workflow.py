@@ -3,6 +3,7 @@
 Guards get (item, principal) and raise RuleViolation; they run after the generic check of
 the right (write/approve) and scope in app.core.workflow.apply.
 """
+
 from __future__ import annotations
 
 import functools
@@ -22,10 +23,12 @@ from .enums import SupervisionItemStatus as IS
 def quiet(fn):
     """Guards and effects read other rows: no autoflush of the half-changed item (its version
     would move before writes.save compares it with the version the user read)."""
+
     @functools.wraps(fn)
     def wrapper(item, p):
         with db.session.no_autoflush:
             return fn(item, p)
+
     return wrapper
 
 
@@ -92,6 +95,7 @@ def _required(item, field: str, message: str) -> None:
 
 # --- supervision list ---
 
+
 @quiet
 def guard_issue_list(sl, p) -> None:
     need_dcb(sl, p)
@@ -117,6 +121,7 @@ def on_publish_list(sl, p) -> None:
 
 # --- supervision item: confirm a suggested lagging item → 督办单 ---
 
+
 def next_order_no(prefix: str) -> str:
     """督办〔2026〕12-003: per month, counting the orders already issued."""
     import sqlalchemy as sa
@@ -134,10 +139,16 @@ def new_order(p, to_person_id, lag: str, requirement: str, **link):
 
     today = clock.today()
     return SupervisionOrder(
-        order_no=next_order_no("督办"), issued_at=clock.now(), issued_by_id=p.user_id, to_person_id=to_person_id,
-        lag_description=lag, requirement=requirement,
+        order_no=next_order_no("督办"),
+        issued_at=clock.now(),
+        issued_by_id=p.user_id,
+        to_person_id=to_person_id,
+        lag_description=lag,
+        requirement=requirement,
         reply_deadline=rules.add_working_days(today, rules.ORDER_REPLY_WORKING_DAYS, rules.calendar_overrides()),
-        status=OrderStatus.issued, **link)
+        status=OrderStatus.issued,
+        **link,
+    )
 
 
 @quiet
@@ -146,8 +157,10 @@ def guard_order_item(item, p) -> None:
     sl = item.supervision_list
     if sl is None or sl.status.name != "issued":
         raise RuleViolation(_("Orders are issued on items of an issued list."))
-    if not (item.status == IS.lagging or rules.is_lagging(sl.month, item.deadline, item.progress_percent,
-                                                           False, clock.today())):
+    if not (
+        item.status == IS.lagging
+        or rules.is_lagging(sl.month, item.deadline, item.progress_percent, False, clock.today())
+    ):
         raise RuleViolation(_("This item is not lagging: no supervision order is needed."))
     if any(o.status != OrderStatus.closed and not o.is_deleted for o in item.orders):
         raise RuleViolation(_("This item already has an open supervision order."))
@@ -157,16 +170,26 @@ def guard_order_item(item, p) -> None:
 def on_order_item(item, p) -> None:
     today = clock.today()
     expected = rules.expected_percent(item.supervision_list.month, item.deadline, today)
-    lag = _("Progress %(percent)s%% against %(expected)s%% expected by %(day)s; deadline %(deadline)s.",
-            percent=item.progress_percent or 0, expected=expected, day=today.isoformat(),
-            deadline=item.deadline.isoformat())
-    order = new_order(p, item.responsible_person_id, lag, _("Catch up with the plan and report the measures taken."),
-                      supervision_item=item)
+    lag = _(
+        "Progress %(percent)s%% against %(expected)s%% expected by %(day)s; deadline %(deadline)s.",
+        percent=item.progress_percent or 0,
+        expected=expected,
+        day=today.isoformat(),
+        deadline=item.deadline.isoformat(),
+    )
+    order = new_order(
+        p,
+        item.responsible_person_id,
+        lag,
+        _("Catch up with the plan and report the measures taken."),
+        supervision_item=item,
+    )
     order.org_unit_id = item.org_unit_id
     db.session.add(order)
 
 
 # --- supervision order ---
+
 
 @quiet
 def guard_respond(o, p) -> None:
@@ -180,6 +203,7 @@ def on_respond(o, p) -> None:
 
 
 # --- typical case ---
+
 
 @quiet
 def guard_notify(c, p) -> None:
@@ -197,6 +221,7 @@ def notice_kind(c) -> str:
 
 
 # --- assignment order ---
+
 
 @quiet
 def guard_return(o, p) -> None:
@@ -236,12 +261,20 @@ def guard_supervise(o, p) -> None:
 @quiet
 def on_supervise(o, p) -> None:
     if o.deadline < clock.today():
-        lag = _("Deadline %(deadline)s passed without completion. %(reason)s", deadline=o.deadline.isoformat(),
-                reason=o.delay_reason or "")
+        lag = _(
+            "Deadline %(deadline)s passed without completion. %(reason)s",
+            deadline=o.deadline.isoformat(),
+            reason=o.delay_reason or "",
+        )
     else:
         lag = o.major_problem
-    order = new_order(p, o.module_head_id, lag.strip(), _("Rectify, then report the rectification to the supervision office."),
-                      assignment_order=o)
+    order = new_order(
+        p,
+        o.module_head_id,
+        lag.strip(),
+        _("Rectify, then report the rectification to the supervision office."),
+        assignment_order=o,
+    )
     order.org_unit_id = o.org_unit_id
     db.session.add(order)
 

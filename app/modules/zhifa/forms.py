@@ -1,4 +1,5 @@
 """Form helpers shared by 大执法 and 大经济 registers."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -21,10 +22,17 @@ def _places():
     from app.org.enums import OrgUnitType
     from app.org.models import OrgUnit
 
-    return list(db.session.execute(sa.select(OrgUnit).where(
-        OrgUnit.is_deleted.is_(False), OrgUnit.is_active.is_(True),
-        OrgUnit.unit_type.in_([OrgUnitType.community, OrgUnitType.village, OrgUnitType.grid]))
-        .order_by(sa.func.coalesce(OrgUnit.parent_id, 0), OrgUnit.sort_order, OrgUnit.id)).scalars())
+    return list(
+        db.session.execute(
+            sa.select(OrgUnit)
+            .where(
+                OrgUnit.is_deleted.is_(False),
+                OrgUnit.is_active.is_(True),
+                OrgUnit.unit_type.in_([OrgUnitType.community, OrgUnitType.village, OrgUnitType.grid]),
+            )
+            .order_by(sa.func.coalesce(OrgUnit.parent_id, 0), OrgUnit.sort_order, OrgUnit.id)
+        ).scalars()
+    )
 
 
 class PlaceChoice:
@@ -34,10 +42,14 @@ class PlaceChoice:
 
     def _init_forms(self):
         label = self.label_columns.get("org_unit")
-        field = QuerySelectField(label, query_func=_places, get_pk_func=lambda o: o.id,
-                                 allow_blank=not self.place_required,
-                                 validators=[wtv.DataRequired() if self.place_required else wtv.Optional()],
-                                 widget=Select2Widget())
+        field = QuerySelectField(
+            label,
+            query_func=_places,
+            get_pk_func=lambda o: o.id,
+            allow_blank=not self.place_required,
+            validators=[wtv.DataRequired() if self.place_required else wtv.Optional()],
+            widget=Select2Widget(),
+        )
         self.add_form_extra_fields = {**(self.add_form_extra_fields or {}), "org_unit": field}
         self.edit_form_extra_fields = {**(self.edit_form_extra_fields or {}), "org_unit": field}
         super()._init_forms()

@@ -1,4 +1,5 @@
 """大执法 registers (domain §6): 会商, 联合执法, 应急联动."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,7 +33,8 @@ JOINT_START = dt.time(8, 0)  # TR-36: 每周二早上8点
 
 def _link(name: str, left: str, right: str, right_table: str) -> sa.Table:
     return sa.Table(
-        name, db.Model.metadata,
+        name,
+        db.Model.metadata,
         sa.Column(f"{left}_id", sa.Integer, sa.ForeignKey(f"{left}.id", ondelete="CASCADE"), primary_key=True),
         sa.Column(f"{right}_id", sa.Integer, sa.ForeignKey(f"{right_table}.id", ondelete="CASCADE"), primary_key=True),
     )

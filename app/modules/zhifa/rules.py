@@ -3,6 +3,7 @@
 Pure functions of dates are tested with fixed dates; the *_due(now) functions
 read the registers and yield Due rows for the escalation list and the sweep.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,17 +32,27 @@ IMMEDIATE_DEPLOY_HOURS = 2  # TR-37: immediate deployment within 2 hours (config
 LOOKBACK_WEEKS = 8  # how far back a missing Tuesday action or monthly report is reported
 END_OF_DAY = dt.time(23, 59, 59)
 # who must lead an action of each level (domain §6.3)
-LEVEL_POST = {ActionLevel.national: Position.party_secretary, ActionLevel.provincial: Position.party_secretary,
-              ActionLevel.city: Position.deputy_secretary, ActionLevel.district: Position.deputy_secretary}
+LEVEL_POST = {
+    ActionLevel.national: Position.party_secretary,
+    ActionLevel.provincial: Position.party_secretary,
+    ActionLevel.city: Position.deputy_secretary,
+    ActionLevel.district: Position.deputy_secretary,
+}
 
 
 def street_id() -> int:
     from app.org.models import OrgUnit
 
     with db.session.no_autoflush:  # called from rules, while the new row is still being built
-        return db.session.execute(sa.select(OrgUnit.id).where(
-            OrgUnit.unit_type == OrgUnitType.street, OrgUnit.is_deleted.is_(False)).order_by(OrgUnit.id)
-        ).scalars().first()
+        return (
+            db.session.execute(
+                sa.select(OrgUnit.id)
+                .where(OrgUnit.unit_type == OrgUnitType.street, OrgUnit.is_deleted.is_(False))
+                .order_by(OrgUnit.id)
+            )
+            .scalars()
+            .first()
+        )
 
 
 def _get(kind: str, pk: int):
@@ -62,6 +73,7 @@ def _config(name: str, default):
 
 # --- 会商 (TR-32 … TR-35) ---------------------------------------------------------------
 
+
 def month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
@@ -74,8 +86,9 @@ def monthly_report_due(month: dt.date, overrides) -> dt.datetime:
 
 def quarterly_report_due(meeting_day: dt.date, overrides) -> dt.datetime:
     """TR-34: the quarterly analysis report is due within 10 working days after the meeting."""
-    return dt.datetime.combine(workdays.add_working_days(meeting_day, QUARTERLY_REPORT_WORKING_DAYS, overrides),
-                               END_OF_DAY)
+    return dt.datetime.combine(
+        workdays.add_working_days(meeting_day, QUARTERLY_REPORT_WORKING_DAYS, overrides), END_OF_DAY
+    )
 
 
 def check_enforcement_plan(item) -> None:
@@ -104,8 +117,9 @@ def check_enforcement_issue(item) -> None:
         if p is not None and p.unit_id:
             item.unit = _get("unit", p.unit_id)
     if item.status in (IssueStatus.resolved, IssueStatus.closed) and not (item.resolution or "").strip():
-        raise RuleViolation(_("Say how the problem was resolved before marking it resolved or closed."),
-                            field="resolution")
+        raise RuleViolation(
+            _("Say how the problem was resolved before marking it resolved or closed."), field="resolution"
+        )
 
 
 def check_analysis_report(item) -> None:
@@ -117,10 +131,12 @@ def check_analysis_report(item) -> None:
         from app.common.models import Meeting
 
         meeting = db.session.get(Meeting, item.meeting_id)
-    expected = {AnalysisKind.weekly: MeetingType.enforcement_weekly,
-                AnalysisKind.monthly: MeetingType.enforcement_monthly,
-                AnalysisKind.quarterly: MeetingType.enforcement_quarterly,
-                AnalysisKind.emergency: MeetingType.enforcement_emergency}
+    expected = {
+        AnalysisKind.weekly: MeetingType.enforcement_weekly,
+        AnalysisKind.monthly: MeetingType.enforcement_monthly,
+        AnalysisKind.quarterly: MeetingType.enforcement_quarterly,
+        AnalysisKind.emergency: MeetingType.enforcement_emergency,
+    }
     if meeting is not None and item.kind is not None and meeting.meeting_type != expected[item.kind]:
         raise RuleViolation(_("The meeting is not an enforcement meeting of this kind."), field="meeting")
 
@@ -131,22 +147,34 @@ def missing_monthly_reports(now: dt.datetime):
 
     from .models import UnitMonthlyReport
 
-    units = db.session.execute(sa.select(Unit.id, Unit.name).where(
-        Unit.unit_kind == UnitKind.stationed, Unit.is_active.is_(True), Unit.is_deleted.is_(False))).all()
+    units = db.session.execute(
+        sa.select(Unit.id, Unit.name).where(
+            Unit.unit_kind == UnitKind.stationed, Unit.is_active.is_(True), Unit.is_deleted.is_(False)
+        )
+    ).all()
     if not units:
         return
     first = month_start(now.date()) - relativedelta(months=3)
     overrides = workdays.calendar_overrides(first, now.date() + dt.timedelta(days=40))
-    filed = set(db.session.execute(sa.select(UnitMonthlyReport.unit_id, UnitMonthlyReport.month).where(
-        UnitMonthlyReport.is_deleted.is_(False), UnitMonthlyReport.month >= first)).all())
+    filed = set(
+        db.session.execute(
+            sa.select(UnitMonthlyReport.unit_id, UnitMonthlyReport.month).where(
+                UnitMonthlyReport.is_deleted.is_(False), UnitMonthlyReport.month >= first
+            )
+        ).all()
+    )
     month = first
     while month < month_start(now.date()):
         due = monthly_report_due(month, overrides)
         if now >= due - dt.timedelta(days=3):
             for u in units:
                 if (u.id, month) not in filed:
-                    yield Due("TR-33", None, due, _("%(unit)s: monthly summary for %(month)s",
-                                                    unit=u.name, month=f"{month:%Y-%m}"))
+                    yield Due(
+                        "TR-33",
+                        None,
+                        due,
+                        _("%(unit)s: monthly summary for %(month)s", unit=u.name, month=f"{month:%Y-%m}"),
+                    )
         month += relativedelta(months=1)
 
 
@@ -158,17 +186,24 @@ def quarterly_reports_due(now: dt.datetime):
     from .models import AnalysisReport
 
     since = now - dt.timedelta(days=120)
-    meetings = db.session.execute(sa.select(Meeting.id, Meeting.title, Meeting.planned_start, Meeting.actual_start,
-                                            Meeting.chair_id).where(
-        Meeting.is_deleted.is_(False), Meeting.meeting_type == MeetingType.enforcement_quarterly,
-        Meeting.status == MeetingStatus.held, Meeting.planned_start >= since)).all()
+    meetings = db.session.execute(
+        sa.select(Meeting.id, Meeting.title, Meeting.planned_start, Meeting.actual_start, Meeting.chair_id).where(
+            Meeting.is_deleted.is_(False),
+            Meeting.meeting_type == MeetingType.enforcement_quarterly,
+            Meeting.status == MeetingStatus.held,
+            Meeting.planned_start >= since,
+        )
+    ).all()
     if not meetings:
         return
     overrides = workdays.calendar_overrides(since.date(), now.date() + dt.timedelta(days=30))
-    reports = db.session.execute(sa.select(AnalysisReport.id, AnalysisReport.meeting_id, AnalysisReport.submitted_at)
-                                 .where(AnalysisReport.is_deleted.is_(False),
-                                        AnalysisReport.kind == AnalysisKind.quarterly,
-                                        AnalysisReport.meeting_id.in_([m.id for m in meetings]))).all()
+    reports = db.session.execute(
+        sa.select(AnalysisReport.id, AnalysisReport.meeting_id, AnalysisReport.submitted_at).where(
+            AnalysisReport.is_deleted.is_(False),
+            AnalysisReport.kind == AnalysisKind.quarterly,
+            AnalysisReport.meeting_id.in_([m.id for m in meetings]),
+        )
+    ).all()
     by_meeting = {}
     for r in reports:
         by_meeting.setdefault(r.meeting_id, []).append(r)
@@ -179,8 +214,9 @@ def quarterly_reports_due(now: dt.datetime):
         due = quarterly_report_due((m.actual_start or m.planned_start).date(), overrides)
         if now < due - dt.timedelta(days=3):
             continue
-        yield Due("TR-34", rows[0].id if rows else None, due,
-                  _("Analysis report of %(meeting)s", meeting=m.title), m.chair_id)
+        yield Due(
+            "TR-34", rows[0].id if rows else None, due, _("Analysis report of %(meeting)s", meeting=m.title), m.chair_id
+        )
 
 
 def weeks_without_huddle(now: dt.datetime, weeks: int = 4):
@@ -190,20 +226,30 @@ def weeks_without_huddle(now: dt.datetime, weeks: int = 4):
 
     this_monday = now.date() - dt.timedelta(days=now.weekday())
     first = this_monday - dt.timedelta(weeks=weeks)
-    starts = db.session.execute(sa.select(Meeting.planned_start).where(
-        Meeting.is_deleted.is_(False), Meeting.meeting_type == MeetingType.enforcement_weekly,
-        Meeting.status == MeetingStatus.held, Meeting.planned_start >= dt.datetime.combine(first, dt.time()),
-        Meeting.planned_start < dt.datetime.combine(this_monday, dt.time()))).scalars()
+    starts = db.session.execute(
+        sa.select(Meeting.planned_start).where(
+            Meeting.is_deleted.is_(False),
+            Meeting.meeting_type == MeetingType.enforcement_weekly,
+            Meeting.status == MeetingStatus.held,
+            Meeting.planned_start >= dt.datetime.combine(first, dt.time()),
+            Meeting.planned_start < dt.datetime.combine(this_monday, dt.time()),
+        )
+    ).scalars()
     held = {s.date() - dt.timedelta(days=s.weekday()) for s in starts}
     for k in range(weeks):
         monday = first + dt.timedelta(weeks=k)
         if monday not in held:
             sunday = monday + dt.timedelta(days=6)
-            yield Due("TR-32", None, dt.datetime.combine(sunday, END_OF_DAY),
-                      _("No enforcement huddle in the week of %(day)s", day=f"{monday:%Y-%m-%d}"))
+            yield Due(
+                "TR-32",
+                None,
+                dt.datetime.combine(sunday, END_OF_DAY),
+                _("No enforcement huddle in the week of %(day)s", day=f"{monday:%Y-%m-%d}"),
+            )
 
 
 # --- 联合执法 (TR-36) -------------------------------------------------------------------
+
 
 def next_tuesday_start(now: dt.datetime) -> dt.datetime:
     """TR-36: the next Tuesday 08:00 from `now` (today, if it is Tuesday before 08:00)."""
@@ -219,9 +265,14 @@ def joint_rrule() -> str:
     from app.common.models import ScheduleRule
     from app.org.enums import Module
 
-    rules = db.session.execute(sa.select(ScheduleRule.rrule).where(
-        ScheduleRule.is_deleted.is_(False), ScheduleRule.is_active.is_(True), ScheduleRule.module == Module.zhifa,
-        ScheduleRule.meeting_type.is_(None))).scalars()
+    rules = db.session.execute(
+        sa.select(ScheduleRule.rrule).where(
+            ScheduleRule.is_deleted.is_(False),
+            ScheduleRule.is_active.is_(True),
+            ScheduleRule.module == Module.zhifa,
+            ScheduleRule.meeting_type.is_(None),
+        )
+    ).scalars()
     return next((r for r in rules if "BYDAY=TU" in r.upper()), JOINT_RRULE)
 
 
@@ -229,8 +280,10 @@ def tuesdays(start: dt.date, end: dt.date, rule: str = JOINT_RRULE) -> list[dt.d
     """Occurrence days of the Tuesday rule between start and end (inclusive). Holidays stay in (§10.45)."""
     text = rule[6:] if rule.upper().startswith("RRULE:") else rule
     occ = rrulestr(text, dtstart=dt.datetime.combine(start, dt.time()))
-    return [d.date() for d in occ.between(dt.datetime.combine(start, dt.time()),
-                                          dt.datetime.combine(end, END_OF_DAY), inc=True)]
+    return [
+        d.date()
+        for d in occ.between(dt.datetime.combine(start, dt.time()), dt.datetime.combine(end, END_OF_DAY), inc=True)
+    ]
 
 
 def formation_warnings(lead_leader, units, teams) -> list[str]:
@@ -294,10 +347,15 @@ def open_tuesdays(now: dt.datetime):
 
     today = now.date()
     first = today - dt.timedelta(weeks=LOOKBACK_WEEKS)
-    rows = db.session.execute(sa.select(JointEnforcement.id, JointEnforcement.action_date, JointEnforcement.status,
-                                        JointEnforcement.lead_leader_id).where(
-        JointEnforcement.is_deleted.is_(False), JointEnforcement.action_date >= first,
-        JointEnforcement.action_date <= today + dt.timedelta(days=3))).all()
+    rows = db.session.execute(
+        sa.select(
+            JointEnforcement.id, JointEnforcement.action_date, JointEnforcement.status, JointEnforcement.lead_leader_id
+        ).where(
+            JointEnforcement.is_deleted.is_(False),
+            JointEnforcement.action_date >= first,
+            JointEnforcement.action_date <= today + dt.timedelta(days=3),
+        )
+    ).all()
     by_day = {}
     for r in rows:
         by_day.setdefault(r.action_date, []).append(r)
@@ -308,18 +366,23 @@ def open_tuesdays(now: dt.datetime):
             continue
         if actions:
             for a in actions:
-                yield Due("TR-36", a.id, due, _("Joint enforcement of %(day)s", day=f"{day:%Y-%m-%d}"),
-                          a.lead_leader_id)
+                yield Due(
+                    "TR-36", a.id, due, _("Joint enforcement of %(day)s", day=f"{day:%Y-%m-%d}"), a.lead_leader_id
+                )
         elif now > due:
-            yield Due("TR-36", None, due, _("No joint enforcement recorded for Tuesday %(day)s",
-                                            day=f"{day:%Y-%m-%d}"))
+            yield Due("TR-36", None, due, _("No joint enforcement recorded for Tuesday %(day)s", day=f"{day:%Y-%m-%d}"))
     # actions planned on another day than a Tuesday still have to be recorded
     for day, actions in by_day.items():
         if day.weekday() != TUESDAY:
             for a in actions:
                 if a.status == JointStatus.planned:
-                    yield Due("TR-36", a.id, dt.datetime.combine(day, END_OF_DAY),
-                              _("Joint enforcement of %(day)s", day=f"{day:%Y-%m-%d}"), a.lead_leader_id)
+                    yield Due(
+                        "TR-36",
+                        a.id,
+                        dt.datetime.combine(day, END_OF_DAY),
+                        _("Joint enforcement of %(day)s", day=f"{day:%Y-%m-%d}"),
+                        a.lead_leader_id,
+                    )
 
 
 def check_enforcement_record(item) -> None:
@@ -332,6 +395,7 @@ def check_enforcement_record(item) -> None:
 
 
 # --- 应急联动 (TR-37) -------------------------------------------------------------------
+
 
 def immediate_deploy_due(received: dt.datetime) -> dt.datetime:
     """TR-37: an action deployed 立即 is due `IMMEDIATE_DEPLOY_HOURS` after it was received."""
@@ -375,10 +439,13 @@ def undeployed_actions(now: dt.datetime):
     """TR-37: an action not deployed by its deployment deadline (escalated to its lead)."""
     from .models import MajorAction
 
-    rows = db.session.execute(sa.select(MajorAction.id, MajorAction.name, MajorAction.deploy_due, MajorAction.lead_id)
-                              .where(MajorAction.is_deleted.is_(False),
-                                     MajorAction.status == MajorActionStatus.planned,
-                                     MajorAction.deploy_due.is_not(None),
-                                     MajorAction.deploy_due <= now + dt.timedelta(days=3)))
+    rows = db.session.execute(
+        sa.select(MajorAction.id, MajorAction.name, MajorAction.deploy_due, MajorAction.lead_id).where(
+            MajorAction.is_deleted.is_(False),
+            MajorAction.status == MajorActionStatus.planned,
+            MajorAction.deploy_due.is_not(None),
+            MajorAction.deploy_due <= now + dt.timedelta(days=3),
+        )
+    )
     for r in rows:
         yield Due("TR-37", r.id, r.deploy_due, r.name, r.lead_id)

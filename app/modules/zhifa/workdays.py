@@ -1,4 +1,5 @@
 """Working days for 大执法: the core calendar (app/core/workdays.py), loaded for a window."""
+
 from __future__ import annotations
 
 import datetime as dt

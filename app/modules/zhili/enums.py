@@ -1,4 +1,5 @@
 """Enumerations of 大治理 (domain Appendix A); labels come from the catalog."""
+
 from app.core.enums import LabeledEnum
 
 
@@ -12,11 +13,13 @@ class PetitionChannel(LabeledEnum):
     hotline = "hotline"
     other = "other"
 
+
 class PetitionGrade(LabeledEnum):
     __catalog__ = "petition_grade"
     general = "general"
     significant = "significant"
     major = "major"
+
 
 class PetitionCategory(LabeledEnum):
     __catalog__ = "petition_category"
@@ -30,6 +33,7 @@ class PetitionCategory(LabeledEnum):
     law = "law"
     other = "other"
 
+
 class HandlingLevel(LabeledEnum):
     __catalog__ = "handling_level"
     grid = "grid"
@@ -39,6 +43,7 @@ class HandlingLevel(LabeledEnum):
     command_center = "command_center"
     third_party = "third_party"
     upper = "upper"
+
 
 class PetitionStatus(LabeledEnum):
     __catalog__ = "petition_status"
@@ -52,11 +57,13 @@ class PetitionStatus(LabeledEnum):
     terminated = "terminated"
     not_accepted = "not_accepted"
 
+
 class BacklogType(LabeledEnum):
     __catalog__ = "backlog_type"
     bone = "bone"
     nail = "nail"
     difficult = "difficult"
+
 
 class TransferAction(LabeledEnum):
     __catalog__ = "transfer_action"
@@ -67,6 +74,7 @@ class TransferAction(LabeledEnum):
     locals()["return"] = "return"  # a Python keyword: the stored key stays "return"
     close = "close"
     escalate_upper = "escalate_upper"
+
 
 class PetitionActionType(LabeledEnum):
     __catalog__ = "petition_action_type"
@@ -81,10 +89,12 @@ class PetitionActionType(LabeledEnum):
     publicity = "publicity"
     other = "other"
 
+
 class HearingForm(LabeledEnum):
     __catalog__ = "hearing_form"
     mediation = "mediation"
     hearing = "hearing"
+
 
 class HearingResult(LabeledEnum):
     __catalog__ = "hearing_result"
@@ -92,11 +102,13 @@ class HearingResult(LabeledEnum):
     terminated = "terminated"
     not_agreed = "not_agreed"
 
+
 class Satisfaction(LabeledEnum):
     __catalog__ = "satisfaction"
     satisfied = "satisfied"
     basically = "basically"
     dissatisfied = "dissatisfied"
+
 
 class FiveColour(LabeledEnum):
     __catalog__ = "five_colour"
@@ -106,11 +118,13 @@ class FiveColour(LabeledEnum):
     blue = "blue"
     white = "white"
 
+
 class RentalClass(LabeledEnum):
     __catalog__ = "rental_class"
     A = "A"
     B = "B"
     C = "C"
+
 
 class Cooperation(LabeledEnum):
     __catalog__ = "cooperation"
@@ -118,11 +132,13 @@ class Cooperation(LabeledEnum):
     fair = "fair"
     poor = "poor"
 
+
 class SecurityLevel(LabeledEnum):
     __catalog__ = "security_level"
     good = "good"
     fair = "fair"
     poor = "poor"
+
 
 class RentalStatus(LabeledEnum):
     __catalog__ = "rental_status"
@@ -130,10 +146,12 @@ class RentalStatus(LabeledEnum):
     vacant = "vacant"
     delisted = "delisted"
 
+
 class PatrolTarget(LabeledEnum):
     __catalog__ = "patrol_target"
     rental_house = "rental_house"
     household = "household"
+
 
 class VisitType(LabeledEnum):
     __catalog__ = "visit_type"
@@ -143,10 +161,12 @@ class VisitType(LabeledEnum):
     care = "care"
     key_attention = "key_attention"
 
+
 class ResidentKind(LabeledEnum):
     __catalog__ = "resident_kind"
     household_member = "household_member"
     tenant = "tenant"
+
 
 class ConventionScope(LabeledEnum):
     __catalog__ = "convention_scope"
@@ -154,11 +174,13 @@ class ConventionScope(LabeledEnum):
     compound = "compound"
     stairwell = "stairwell"
 
+
 class ConventionStatus(LabeledEnum):
     __catalog__ = "convention_status"
     draft = "draft"
     effective = "effective"
     repealed = "repealed"
+
 
 class AdoptionMethod(LabeledEnum):
     __catalog__ = "adoption_method"
@@ -166,6 +188,7 @@ class AdoptionMethod(LabeledEnum):
     grid = "grid"
     red_council = "red_council"
     vote = "vote"
+
 
 class DeliberationSource(LabeledEnum):
     __catalog__ = "deliberation_source"
@@ -177,10 +200,12 @@ class DeliberationSource(LabeledEnum):
     petition = "petition"
     other = "other"
 
+
 class DeliberationScope(LabeledEnum):
     __catalog__ = "deliberation_scope"
     public_interest = "public_interest"
     hot_issue = "hot_issue"
+
 
 class DeliberationStage(LabeledEnum):
     __catalog__ = "deliberation_stage"
@@ -193,6 +218,7 @@ class DeliberationStage(LabeledEnum):
     resolved_directly = "resolved_directly"
     archived = "archived"
 
+
 class DeliberationForm(LabeledEnum):
     __catalog__ = "deliberation_form"
     democratic_talk = "democratic_talk"
@@ -202,6 +228,7 @@ class DeliberationForm(LabeledEnum):
     caotang = "caotang"
     posting = "posting"
     vote = "vote"
+
 
 class ParticipantKind(LabeledEnum):
     __catalog__ = "participant_kind"
@@ -216,16 +243,19 @@ class ParticipantKind(LabeledEnum):
     branch_member = "branch_member"
     owner = "owner"
 
+
 class VoteMethod(LabeledEnum):
     __catalog__ = "vote_method"
     posting = "posting"
     vote = "vote"
     signature = "signature"
 
+
 class VoteResult(LabeledEnum):
     __catalog__ = "vote_result"
     passed = "passed"
     failed = "failed"
+
 
 class EmergencyCategory(LabeledEnum):
     __catalog__ = "emergency_category"
@@ -234,12 +264,14 @@ class EmergencyCategory(LabeledEnum):
     public_health = "public_health"
     social_security = "social_security"
 
+
 class EmergencyLevel(LabeledEnum):
     __catalog__ = "emergency_level"
     I = "I"  # noqa: E741  (the plan level's own name)
     II = "II"
     III = "III"
     IV = "IV"
+
 
 class EventStatus(LabeledEnum):
     __catalog__ = "event_status"
@@ -250,11 +282,13 @@ class EventStatus(LabeledEnum):
     ended = "ended"
     closed = "closed"
 
+
 class ReportKind(LabeledEnum):
     __catalog__ = "report_kind"
     phone = "phone"
     written = "written"
     follow_up = "follow_up"
+
 
 class WarningLevel(LabeledEnum):
     __catalog__ = "warning_level"
@@ -263,11 +297,13 @@ class WarningLevel(LabeledEnum):
     yellow = "yellow"
     blue = "blue"
 
+
 class WarningAction(LabeledEnum):
     __catalog__ = "warning_action"
     issue = "issue"
     adjust = "adjust"
     end = "end"
+
 
 class ActionPhase(LabeledEnum):
     __catalog__ = "action_phase"
@@ -275,6 +311,7 @@ class ActionPhase(LabeledEnum):
     expanded = "expanded"
     ended = "ended"
     aftermath = "aftermath"
+
 
 class PlanLevel(LabeledEnum):
     __catalog__ = "plan_level"

@@ -1,4 +1,5 @@
 """大治理 registers (domain §5): petitions, households and rentals, 议事 and 公约, emergencies."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -64,8 +65,13 @@ petition_case_meeting = sa.Table(
     sa.Column("meeting_id", sa.Integer, sa.ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True),
 )
 
-OPEN_PETITION = (PetitionStatus.registered, PetitionStatus.accepted, PetitionStatus.investigating,
-                 PetitionStatus.replied, PetitionStatus.feedback)
+OPEN_PETITION = (
+    PetitionStatus.registered,
+    PetitionStatus.accepted,
+    PetitionStatus.investigating,
+    PetitionStatus.replied,
+    PetitionStatus.feedback,
+)
 FINISHED_PETITION = (PetitionStatus.closed, PetitionStatus.ceased, PetitionStatus.terminated)
 
 
@@ -194,6 +200,7 @@ class PetitionReport(RegisterRow, db.Model):
 
 # ---------------------------------------------------------------- G8 households and rentals
 
+
 class Household(RegisterRow, db.Model):
     """网格户情 — a household of a grid with its 五色 colour."""
 
@@ -295,6 +302,7 @@ class SensitivePeriod(RegisterRow, db.Model):
 
 # ---------------------------------------------------------------- G9 议事 and 公约
 
+
 class DeliberationItem(RegisterRow, db.Model):
     """议事议题 — a topic through the 六步议事法."""
 
@@ -378,6 +386,7 @@ class GridConvention(RegisterRow, db.Model):
 
 
 # ---------------------------------------------------------------- G10 emergencies
+
 
 class EmergencyPlan(RegisterRow, db.Model):
     """应急预案."""

@@ -3,6 +3,7 @@
 Pure functions of dates first (deadlines, periods, ranking), tested with fixed dates;
 then the register rules `check_*(item)` and the TimeRule checks `*(now) -> Due…`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -91,6 +92,7 @@ def _copy_org(child, parent) -> None:
 
 # --------------------------------------------------------------------------- working days
 
+
 def calendar_overrides() -> WorkDays:
     """Working days as the office keeps them (work_calendar over the statutory calendar)."""
     return WorkDays.load()
@@ -98,8 +100,14 @@ def calendar_overrides() -> WorkDays:
 
 # --------------------------------------------------------------------------- petitions (TR-28)
 
-def petition_deadlines(received_at: dt.datetime, accepted_at: dt.datetime | None, extension_days: int = 0,
-                       accept_days: int = 15, close_days: int = 60) -> tuple[dt.date, dt.date | None]:
+
+def petition_deadlines(
+    received_at: dt.datetime,
+    accepted_at: dt.datetime | None,
+    extension_days: int = 0,
+    accept_days: int = 15,
+    close_days: int = 60,
+) -> tuple[dt.date, dt.date | None]:
     """TR-28: decide on acceptance within `accept_days` of receipt; close within `close_days`
     of acceptance, plus an approved extension."""
     accept_due = received_at.date() + dt.timedelta(days=accept_days)
@@ -119,8 +127,10 @@ def check_petition_case(c) -> list[str]:
         raise RuleViolation(_("This time cannot be in the future."), field="received_at")
     max_ext = setting("ZHILI_PETITION_MAX_EXTENSION_DAYS")
     if c.extended_days is not None and not (1 <= c.extended_days <= max_ext):
-        raise RuleViolation(_("An extension is 1 to %(days)s days (信访工作条例, one extension only).", days=max_ext),
-                            field="extended_days")
+        raise RuleViolation(
+            _("An extension is 1 to %(days)s days (信访工作条例, one extension only).", days=max_ext),
+            field="extended_days",
+        )
     if c.extension_approved and not c.extended_days:
         raise RuleViolation(_("An approved extension needs its number of days."), field="extended_days")
     if c.status == PS.not_accepted and not (c.status_reason or "").strip():
@@ -133,8 +143,12 @@ def check_petition_case(c) -> list[str]:
         c.closed_at = clock.now()
     if c.received_at is not None:
         c.accept_due, c.close_due = petition_deadlines(
-            c.received_at, c.accepted_at, c.extended_days if c.extension_approved else 0,
-            setting("ZHILI_PETITION_ACCEPT_DAYS"), setting("ZHILI_PETITION_CLOSE_DAYS"))
+            c.received_at,
+            c.accepted_at,
+            c.extended_days if c.extension_approved else 0,
+            setting("ZHILI_PETITION_ACCEPT_DAYS"),
+            setting("ZHILI_PETITION_CLOSE_DAYS"),
+        )
     if c.is_backlog and c.package_leader_id is None and c.package_leader is None:
         warnings.append(_("A backlog case should have its package leader (领导包案)."))
     return warnings
@@ -155,8 +169,9 @@ def cease_effect(c, _p) -> None:
 
 def not_accept_guard(c, _p) -> None:
     if not (c.status_reason or "").strip():
-        raise RuleViolation(_("Give the reason for not accepting the petition (edit the case first)."),
-                            field="status_reason")
+        raise RuleViolation(
+            _("Give the reason for not accepting the petition (edit the case first)."), field="status_reason"
+        )
 
 
 def extension_guard(c, _p) -> None:
@@ -209,6 +224,7 @@ def check_petition_report(r) -> None:
 
 # --------------------------------------------------------------------------- petition time rules
 
+
 def _open_cases(*where):
     from app.extensions import db
 
@@ -244,10 +260,16 @@ def screening_due_at(received_at: dt.datetime, overrides: dict[dt.date, bool], d
 def petition_screening_due(now: dt.datetime):
     from .models import PetitionCase, PetitionTransfer
 
-    screened = sa.select(PetitionTransfer.case_id).where(PetitionTransfer.is_deleted.is_(False),
-                                                         PetitionTransfer.action == TransferAction.screen)
-    rows = list(_open_cases(PetitionCase.channel == PetitionChannel.proxy, PetitionCase.status == PS.registered,
-                            PetitionCase.id.not_in(screened)))
+    screened = sa.select(PetitionTransfer.case_id).where(
+        PetitionTransfer.is_deleted.is_(False), PetitionTransfer.action == TransferAction.screen
+    )
+    rows = list(
+        _open_cases(
+            PetitionCase.channel == PetitionChannel.proxy,
+            PetitionCase.status == PS.registered,
+            PetitionCase.id.not_in(screened),
+        )
+    )
     if not rows:
         return
     overrides = calendar_overrides()
@@ -284,16 +306,23 @@ def backlog_review_due(now: dt.datetime):
 
     from .models import PetitionAction, PetitionCase
 
-    cases = list(_open_cases(PetitionCase.is_backlog.is_(True),
-                             PetitionCase.status.not_in([PS.ceased, PS.terminated, PS.not_accepted])))
+    cases = list(
+        _open_cases(
+            PetitionCase.is_backlog.is_(True), PetitionCase.status.not_in([PS.ceased, PS.terminated, PS.not_accepted])
+        )
+    )
     if not cases:
         return
     since = month_start(month_start(now.date()) - dt.timedelta(days=1))
     acts = defaultdict(list)
-    for case_id, at in db.session.execute(sa.select(PetitionAction.case_id, PetitionAction.acted_at).where(
-            PetitionAction.is_deleted.is_(False), PetitionAction.case_id.in_([c.id for c in cases]),
+    for case_id, at in db.session.execute(
+        sa.select(PetitionAction.case_id, PetitionAction.acted_at).where(
+            PetitionAction.is_deleted.is_(False),
+            PetitionAction.case_id.in_([c.id for c in cases]),
             PetitionAction.action_type.in_([PetitionActionType.package_deploy, PetitionActionType.package_review]),
-            PetitionAction.acted_at >= dt.datetime.combine(since, dt.time()))):
+            PetitionAction.acted_at >= dt.datetime.combine(since, dt.time()),
+        )
+    ):
         acts[case_id].append(at.date())
     for c in cases:
         for m in missing_package_reviews(c.received_at.date(), acts[c.id], now.date()):
@@ -334,6 +363,7 @@ def petition_report_due(now: dt.datetime):
 
 
 # --------------------------------------------------------------------------- monthly ranking (TR-22, §10.27)
+
 
 @dataclass
 class RankRow:
@@ -378,8 +408,9 @@ def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
     return first, dt.datetime.combine(next_month(first.date()), dt.time())
 
 
-def rank_communities(cases: list[CaseFacts], communities: list[tuple[int, str]], month: str,
-                     now: dt.datetime) -> list[RankRow]:
+def rank_communities(
+    cases: list[CaseFacts], communities: list[tuple[int, str]], month: str, now: dt.datetime
+) -> list[RankRow]:
     """Per community for `month`: received in the month; closed (办结/息访/终结) in the month and of
     those on time (by close_due) and rated satisfied or basically satisfied; overdue = still open at
     the month's end (or now, if earlier) past its deadline; open backlog cases. Ranked by on-time
@@ -402,17 +433,24 @@ def rank_communities(cases: list[CaseFacts], communities: list[tuple[int, str]],
                 row.rated += 1
                 if c.satisfaction in (Satisfaction.satisfied, Satisfaction.basically):
                     row.satisfied += 1
-        open_at_end = (c.received_at < as_of and c.status != PS.not_accepted
-                       and (c.closed_at is None or c.closed_at >= as_of))
+        open_at_end = (
+            c.received_at < as_of and c.status != PS.not_accepted and (c.closed_at is None or c.closed_at >= as_of)
+        )
         due = c.close_due or c.accept_due
         if open_at_end and due is not None and due < as_of.date():
             row.overdue += 1
         if c.is_backlog and c.received_at < end and c.status not in (PS.ceased, PS.terminated):
             row.backlog += 1
-    ordered = sorted(rows.values(), key=lambda r: (
-        -(r.on_time_rate if r.on_time_rate is not None else -1),
-        -(r.satisfaction_rate if r.satisfaction_rate is not None else -1),
-        r.overdue, -r.closed, r.name))
+    ordered = sorted(
+        rows.values(),
+        key=lambda r: (
+            -(r.on_time_rate if r.on_time_rate is not None else -1),
+            -(r.satisfaction_rate if r.satisfaction_rate is not None else -1),
+            r.overdue,
+            -r.closed,
+            r.name,
+        ),
+    )
     for i, r in enumerate(ordered, start=1):
         r.rank = i
     return ordered
@@ -437,19 +475,34 @@ def load_ranking(month: str, scoped: bool = True) -> list[RankRow]:
             cell = p.cell(registry.get("petition_case")) if p else None
             if cell is not None and not (cell.read & {"a", "m"}):
                 visible_communities = set()
-                for oid in (p.community_ids | p.grid_ids):
+                for oid in p.community_ids | p.grid_ids:
                     o = db.session.get(OrgUnit, oid)
                     if o is not None and o.community_id:
                         visible_communities.add(o.community_id)
-    comms = db.session.execute(sa.select(OrgUnit.id, OrgUnit.name).where(
-        OrgUnit.unit_type.in_([OrgUnitType.community, OrgUnitType.village]),
-        OrgUnit.is_deleted.is_(False) if hasattr(OrgUnit, "is_deleted") else sa.true())
-        .order_by(OrgUnit.sort_order)).all()
+    comms = db.session.execute(
+        sa.select(OrgUnit.id, OrgUnit.name)
+        .where(
+            OrgUnit.unit_type.in_([OrgUnitType.community, OrgUnitType.village]),
+            OrgUnit.is_deleted.is_(False) if hasattr(OrgUnit, "is_deleted") else sa.true(),
+        )
+        .order_by(OrgUnit.sort_order)
+    ).all()
     if visible_communities is not None:
         comms = [c for c in comms if c.id in visible_communities]
-    facts = [CaseFacts(c.org_unit.community_id if c.org_unit else None, c.received_at, c.status, c.closed_at,
-                       c.accept_due, c.close_due, bool(c.is_backlog), c.satisfaction, bool(c.satisfaction_in_scope))
-             for c in db.session.execute(q).scalars()]
+    facts = [
+        CaseFacts(
+            c.org_unit.community_id if c.org_unit else None,
+            c.received_at,
+            c.status,
+            c.closed_at,
+            c.accept_due,
+            c.close_due,
+            bool(c.is_backlog),
+            c.satisfaction,
+            bool(c.satisfaction_in_scope),
+        )
+        for c in db.session.execute(q).scalars()
+    ]
     return rank_communities(facts, [(c.id, c.name) for c in comms], month, clock.now())
 
 
@@ -459,12 +512,16 @@ def pct(value: float | None) -> str:
 
 def ranking_text(rows: list[RankRow]) -> str:
     head = _("Rank | Community | Received | Closed | On time | Overdue | Backlog | Satisfaction")
-    lines = [head] + [f"{r.rank} | {r.name} | {r.received} | {r.closed} | {pct(r.on_time_rate)} | {r.overdue} | "
-                      f"{r.backlog} | {pct(r.satisfaction_rate)}" for r in rows]
+    lines = [head] + [
+        f"{r.rank} | {r.name} | {r.received} | {r.closed} | {pct(r.on_time_rate)} | {r.overdue} | "
+        f"{r.backlog} | {pct(r.satisfaction_rate)}"
+        for r in rows
+    ]
     return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- households, rentals, patrols
+
 
 def _stored(item, attr):
     """The value of `attr` as the database holds it (before this change)."""
@@ -504,8 +561,7 @@ def check_rental_house(r) -> list[str]:
     check_order(r, "lease_start", "lease_end", _("The lease cannot end before it starts."))
     if changed_class:
         r.class_changed_at = clock.today()  # 动态管理: the audit log keeps the old class
-    if (r.lease_start and r.lease_end and r.rental_class != RentalClass.C
-            and (r.lease_end - r.lease_start).days >= 730):
+    if r.lease_start and r.lease_end and r.rental_class != RentalClass.C and (r.lease_end - r.lease_start).days >= 730:
         warnings.append(_("A lease of two years or more suggests class C."))
     if r.tenant_count is not None and r.tenant_count < 0:
         raise RuleViolation(_("The number of tenants cannot be negative."), field="tenant_count")
@@ -571,8 +627,9 @@ class Compliance:
         return self.judged and self.count < self.required
 
 
-def compliance(rental_class: RentalClass, patrol_days: list[dt.date], period: tuple[dt.date, dt.date],
-               judged_from: dt.date | None) -> Compliance:
+def compliance(
+    rental_class: RentalClass, patrol_days: list[dt.date], period: tuple[dt.date, dt.date], judged_from: dt.date | None
+) -> Compliance:
     start, end = period
     count = sum(1 for d in patrol_days if start <= d <= end)
     judged = judged_from is None or judged_from <= start
@@ -594,10 +651,14 @@ def rental_patrol_days(rental_ids, since: dt.date) -> dict[int, list[dt.date]]:
     if not rental_ids:
         return out
     with db.session.no_autoflush:
-        rows = db.session.execute(sa.select(PatrolRecord.rental_house_id, PatrolRecord.visited_at).where(
-            PatrolRecord.is_deleted.is_(False), PatrolRecord.rental_house_id.in_(list(rental_ids)),
-            PatrolRecord.target == PatrolTarget.rental_house,
-            PatrolRecord.visited_at >= dt.datetime.combine(since, dt.time()))).all()
+        rows = db.session.execute(
+            sa.select(PatrolRecord.rental_house_id, PatrolRecord.visited_at).where(
+                PatrolRecord.is_deleted.is_(False),
+                PatrolRecord.rental_house_id.in_(list(rental_ids)),
+                PatrolRecord.target == PatrolTarget.rental_house,
+                PatrolRecord.visited_at >= dt.datetime.combine(since, dt.time()),
+            )
+        ).all()
     for rid, at in rows:
         out[rid].append(at.date())
     return out
@@ -629,9 +690,15 @@ def rental_dues(rental_class: RentalClass, now: dt.datetime):
     from .models import RentalHouse
 
     today = now.date()
-    rentals = list(db.session.execute(sa.select(RentalHouse).where(
-        RentalHouse.is_deleted.is_(False), RentalHouse.status == RentalStatus.renting,
-        RentalHouse.rental_class == rental_class)).scalars())
+    rentals = list(
+        db.session.execute(
+            sa.select(RentalHouse).where(
+                RentalHouse.is_deleted.is_(False),
+                RentalHouse.status == RentalStatus.renting,
+                RentalHouse.rental_class == rental_class,
+            )
+        ).scalars()
+    )
     prev = previous_period(rental_class, today)
     cur = patrol_period(rental_class, today)
     days = rental_patrol_days([r.id for r in rentals], prev[0])
@@ -669,15 +736,23 @@ def red_household_attention_due(now: dt.datetime):
     from .models import Household, PatrolRecord, SensitivePeriod
 
     today = now.date()
-    for sp in db.session.execute(sa.select(SensitivePeriod).where(
-            SensitivePeriod.is_deleted.is_(False), SensitivePeriod.start_date <= today,
-            SensitivePeriod.end_date >= today)).scalars():
+    for sp in db.session.execute(
+        sa.select(SensitivePeriod).where(
+            SensitivePeriod.is_deleted.is_(False),
+            SensitivePeriod.start_date <= today,
+            SensitivePeriod.end_date >= today,
+        )
+    ).scalars():
         visited = sa.select(PatrolRecord.household_id).where(
-            PatrolRecord.is_deleted.is_(False), PatrolRecord.visit_type == VisitType.key_attention,
-            PatrolRecord.visited_at >= dt.datetime.combine(sp.start_date, dt.time()))
-        for h in db.session.execute(sa.select(Household).where(
-                Household.is_deleted.is_(False), Household.colour == FiveColour.red,
-                Household.id.not_in(visited))).scalars():
+            PatrolRecord.is_deleted.is_(False),
+            PatrolRecord.visit_type == VisitType.key_attention,
+            PatrolRecord.visited_at >= dt.datetime.combine(sp.start_date, dt.time()),
+        )
+        for h in db.session.execute(
+            sa.select(Household).where(
+                Household.is_deleted.is_(False), Household.colour == FiveColour.red, Household.id.not_in(visited)
+            )
+        ).scalars():
             yield Due("TR-23", h.id, end_of_day(sp.end_date), f"{sp.name}: {h.address}", h.grid_worker_id)
 
 
@@ -687,8 +762,7 @@ def check_sensitive_period(s) -> None:
 
 # --------------------------------------------------------------------------- 议事 and 公约 (§5.5, §5.6)
 
-STEP_ORDER = [DS.step1_propose, DS.step2_consult, DS.step3_plan, DS.step4_convention, DS.step5_vote,
-              DS.step6_implement]
+STEP_ORDER = [DS.step1_propose, DS.step2_consult, DS.step3_plan, DS.step4_convention, DS.step5_vote, DS.step6_implement]
 
 
 def _committed(item, attr):
@@ -741,14 +815,14 @@ def check_deliberation_vote(v) -> None:
     if v.method != VoteMethod.posting and any(c is not None for c in counts):
         expected = VoteResult.passed if vote_passes(*counts) else VoteResult.failed
         if v.result != expected:
-            raise RuleViolation(_("The result does not match the votes (a majority of votes cast passes)."),
-                                field="result")
+            raise RuleViolation(
+                _("The result does not match the votes (a majority of votes cast passes)."), field="result"
+            )
 
 
 def _has_step_record(item, stage) -> bool:
     since = item.stage_since
-    return any(s.stage == stage and not s.is_deleted and (since is None or s.created_at >= since)
-               for s in item.steps)
+    return any(s.stage == stage and not s.is_deleted and (since is None or s.created_at >= since) for s in item.steps)
 
 
 def step_guard(item, _p) -> None:
@@ -756,8 +830,9 @@ def step_guard(item, _p) -> None:
     _refuse_archived(item)
     current = _committed(item, "stage")
     if not _has_step_record(item, current):
-        raise RuleViolation(_("First record this step (%(stage)s) in the step records.", stage=current.label),
-                            field="stage")
+        raise RuleViolation(
+            _("First record this step (%(stage)s) in the step records.", stage=current.label), field="stage"
+        )
 
 
 def _latest_vote(item):
@@ -772,8 +847,9 @@ def passed_guard(item, p) -> None:
         raise RuleViolation(_("Step 6 needs a residents' vote that passed (经过表决通过后实施)."), field="stage")
     missing = [f for f in ("responsible_party", "measures", "due_date", "supervisors") if not getattr(item, f)]
     if missing:
-        raise RuleViolation(_("Step 6 needs the responsible party, measures, deadline and supervisors."),
-                            field=missing[0])
+        raise RuleViolation(
+            _("Step 6 needs the responsible party, measures, deadline and supervisors."), field=missing[0]
+        )
 
 
 def failed_guard(item, _p) -> None:
@@ -799,9 +875,13 @@ def implementation_due(now: dt.datetime):
     from .models import DeliberationItem
 
     horizon = (now + dt.timedelta(days=3)).date()
-    for d in db.session.execute(sa.select(DeliberationItem).where(
-            DeliberationItem.is_deleted.is_(False), DeliberationItem.stage == DS.step6_implement,
-            DeliberationItem.due_date <= horizon)).scalars():
+    for d in db.session.execute(
+        sa.select(DeliberationItem).where(
+            DeliberationItem.is_deleted.is_(False),
+            DeliberationItem.stage == DS.step6_implement,
+            DeliberationItem.due_date <= horizon,
+        )
+    ).scalars():
         yield Due("ZL-DELIB", d.id, end_of_day(d.due_date), d.title)
 
 
@@ -828,18 +908,29 @@ def adopt_effect(c, _p) -> None:
     from .models import GridConvention
 
     with db.session.no_autoflush:  # a flush here would bump the row's version before the stale check
-        olds = db.session.execute(sa.select(GridConvention).where(
-            GridConvention.is_deleted.is_(False), GridConvention.org_unit_id == c.org_unit_id,
-            GridConvention.title == c.title, GridConvention.id != c.id,
-            GridConvention.status == ConventionStatus.effective)).scalars().all()
+        olds = (
+            db.session.execute(
+                sa.select(GridConvention).where(
+                    GridConvention.is_deleted.is_(False),
+                    GridConvention.org_unit_id == c.org_unit_id,
+                    GridConvention.title == c.title,
+                    GridConvention.id != c.id,
+                    GridConvention.status == ConventionStatus.effective,
+                )
+            )
+            .scalars()
+            .all()
+        )
     for old in olds:
         old.status = ConventionStatus.repealed
 
 
 # --------------------------------------------------------------------------- emergencies (TR-29, TR-30)
 
-def report_clocks(occurred_at: dt.datetime | None, received_at: dt.datetime, phone_minutes: int = 30,
-                  written_minutes: int = 60) -> tuple[dt.datetime, dt.datetime]:
+
+def report_clocks(
+    occurred_at: dt.datetime | None, received_at: dt.datetime, phone_minutes: int = 30, written_minutes: int = 60
+) -> tuple[dt.datetime, dt.datetime]:
     """TR-29/30: phone report within 30 minutes and written report within 1 hour of 事发
     (of 接报 when the occurrence time is unknown, §10.39)."""
     base = occurred_at or received_at
@@ -853,15 +944,19 @@ def refresh_event(e) -> None:
     """Due times, first on-time report times, urgency (next unmet clock) and open flag."""
     if e.received_at is not None:
         e.phone_due_at, e.written_due_at = report_clocks(
-            e.occurred_at, e.received_at, setting("ZHILI_PHONE_REPORT_MINUTES"), setting("ZHILI_WRITTEN_REPORT_MINUTES"))
+            e.occurred_at, e.received_at, setting("ZHILI_PHONE_REPORT_MINUTES"), setting("ZHILI_WRITTEN_REPORT_MINUTES")
+        )
     reports = [r for r in (e.reports or []) if not r.is_deleted and r.reported_at is not None]
     phone = [r.reported_at for r in reports if r.kind == ReportKind.phone]
     written = [r.reported_at for r in reports if r.kind == ReportKind.written and (r.content or "").strip()]
     e.phone_reported_at = min(phone) if phone else None
     e.written_reported_at = min(written) if written else None
     e.is_open = e.status in OPEN_EVENT
-    pending = [d for d, done in ((e.phone_due_at, e.phone_reported_at), (e.written_due_at, e.written_reported_at))
-               if d is not None and done is None]
+    pending = [
+        d
+        for d, done in ((e.phone_due_at, e.phone_reported_at), (e.written_due_at, e.written_reported_at))
+        if d is not None and done is None
+    ]
     e.next_due_at = min(pending) if (pending and e.is_open) else None
 
 
@@ -875,8 +970,9 @@ def check_emergency_event(e) -> list[str]:
     if e.plan_started_at is not None and e.plan is None and e.plan_id is None:
         raise RuleViolation(_("Choose the plan that was started."), field="plan")
     if e.status == EventStatus.expanded and not (e.cross_jurisdiction or (e.expand_reason or "").strip()):
-        raise RuleViolation(_("An expanded response needs other jurisdictions or units involved, or a reason."),
-                            field="expand_reason")
+        raise RuleViolation(
+            _("An expanded response needs other jurisdictions or units involved, or a reason."), field="expand_reason"
+        )
     refresh_event(e)
     if e.phone_due_at and e.received_at and e.received_at > e.phone_due_at:
         warnings.append(_("Received after the report deadline (接报晚于时限): the delay is upstream."))
@@ -889,8 +985,9 @@ def _has_phase(e, phase) -> bool:
 
 def expand_guard(e, _p) -> None:
     if not (e.cross_jurisdiction or (e.expand_reason or "").strip()):
-        raise RuleViolation(_("An expanded response needs other jurisdictions or units involved, or a reason."),
-                            field="expand_reason")
+        raise RuleViolation(
+            _("An expanded response needs other jurisdictions or units involved, or a reason."), field="expand_reason"
+        )
 
 
 def end_guard(e, _p) -> None:
@@ -942,10 +1039,14 @@ def report_dues(kind: ReportKind, now: dt.datetime):
 
     from .models import EmergencyEvent
 
-    code, due_col, done_col = (("TR-29", "phone_due_at", "phone_reported_at") if kind == ReportKind.phone
-                               else ("TR-30", "written_due_at", "written_reported_at"))
-    for e in db.session.execute(sa.select(EmergencyEvent).where(
-            EmergencyEvent.is_deleted.is_(False), EmergencyEvent.is_open.is_(True))).scalars():
+    code, due_col, done_col = (
+        ("TR-29", "phone_due_at", "phone_reported_at")
+        if kind == ReportKind.phone
+        else ("TR-30", "written_due_at", "written_reported_at")
+    )
+    for e in db.session.execute(
+        sa.select(EmergencyEvent).where(EmergencyEvent.is_deleted.is_(False), EmergencyEvent.is_open.is_(True))
+    ).scalars():
         due, done = getattr(e, due_col), getattr(e, done_col)
         if due is None:
             continue
@@ -971,9 +1072,13 @@ def forecast_not_reported_due(now: dt.datetime):
     from .models import RiskScreening
 
     horizon = now.date() + dt.timedelta(days=7)
-    for r in db.session.execute(sa.select(RiskScreening).where(
-            RiskScreening.is_deleted.is_(False), RiskScreening.reported_meeting_id.is_(None),
-            RiskScreening.forecast.is_not(None))).scalars():
+    for r in db.session.execute(
+        sa.select(RiskScreening).where(
+            RiskScreening.is_deleted.is_(False),
+            RiskScreening.reported_meeting_id.is_(None),
+            RiskScreening.forecast.is_not(None),
+        )
+    ).scalars():
         due = next_month(month_start(r.screened_on)) - dt.timedelta(days=1)
         if due <= horizon and (r.forecast or "").strip():
             yield Due("TR-31", r.id, end_of_day(due), r.area, r.created_by_id)
@@ -988,9 +1093,13 @@ def plan_not_started_due(now: dt.datetime):
     from .models import EmergencyWarning
 
     limit = dt.timedelta(minutes=setting("ZHILI_PLAN_START_MINUTES"))
-    for w in db.session.execute(sa.select(EmergencyWarning).where(
-            EmergencyWarning.is_deleted.is_(False), EmergencyWarning.action == WarningAction.issue,
-            EmergencyWarning.event_id.is_not(None))).scalars():
+    for w in db.session.execute(
+        sa.select(EmergencyWarning).where(
+            EmergencyWarning.is_deleted.is_(False),
+            EmergencyWarning.action == WarningAction.issue,
+            EmergencyWarning.event_id.is_not(None),
+        )
+    ).scalars():
         e = w.event
         due = w.acted_at + limit
         if e is None or not e.is_open:

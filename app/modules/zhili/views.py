@@ -1,6 +1,7 @@
 """大治理 pages: the monthly petition ranking (page + xlsx), colour counts per grid, rental patrol
 compliance; and the view mixins of petition cases (the hand-off path), emergencies (live report
 countdowns) and deliberation topics (their step records). Every query is scoped."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,10 +38,12 @@ def _countdown(value):
     if value is None:
         return ""
     return Markup('<span class="zhili-countdown" data-due="{}">{}</span>').format(
-        value.isoformat(), value.strftime("%Y-%m-%d %H:%M"))
+        value.isoformat(), value.strftime("%Y-%m-%d %H:%M")
+    )
 
 
 # --------------------------------------------------------------------------- view mixins
+
 
 class PetitionCaseMixin:
     """The case's path (each hand-off) and its actions under the detail panel."""
@@ -52,12 +55,23 @@ class PetitionCaseMixin:
 
         widgets = super()._show(pk)
         s = _session()
-        widgets["zhili_path"] = list(s.execute(_scoped(PetitionTransfer).where(
-            PetitionTransfer.case_id == int(pk)).order_by(PetitionTransfer.transferred_at)).scalars())
-        widgets["zhili_actions"] = list(s.execute(_scoped(PetitionAction).where(
-            PetitionAction.case_id == int(pk)).order_by(PetitionAction.acted_at)).scalars())
-        widgets["zhili_hearings"] = list(s.execute(_scoped(PetitionHearing).where(
-            PetitionHearing.case_id == int(pk)).order_by(PetitionHearing.held_at)).scalars())
+        widgets["zhili_path"] = list(
+            s.execute(
+                _scoped(PetitionTransfer)
+                .where(PetitionTransfer.case_id == int(pk))
+                .order_by(PetitionTransfer.transferred_at)
+            ).scalars()
+        )
+        widgets["zhili_actions"] = list(
+            s.execute(
+                _scoped(PetitionAction).where(PetitionAction.case_id == int(pk)).order_by(PetitionAction.acted_at)
+            ).scalars()
+        )
+        widgets["zhili_hearings"] = list(
+            s.execute(
+                _scoped(PetitionHearing).where(PetitionHearing.case_id == int(pk)).order_by(PetitionHearing.held_at)
+            ).scalars()
+        )
         widgets["zhili_note"] = registry.get("petition_case").extra.get("regulation_note")
         return widgets
 
@@ -73,10 +87,14 @@ class EmergencyEventMixin:
     def _show(self, pk):
         widgets = super()._show(pk)
         item = self.datamodel.get(pk)
-        widgets["zhili_clocks"] = [] if item is None else [
-            (_("Phone report (30 min)"), item.phone_due_at, item.phone_reported_at),
-            (_("Written report (1 hour)"), item.written_due_at, item.written_reported_at),
-        ]
+        widgets["zhili_clocks"] = (
+            []
+            if item is None
+            else [
+                (_("Phone report (30 min)"), item.phone_due_at, item.phone_reported_at),
+                (_("Written report (1 hour)"), item.written_due_at, item.written_reported_at),
+            ]
+        )
         widgets["zhili_open"] = bool(item and item.is_open)
         return widgets
 
@@ -91,14 +109,21 @@ class DeliberationItemMixin:
 
         widgets = super()._show(pk)
         s = _session()
-        widgets["zhili_steps"] = list(s.execute(_scoped(DeliberationStep).where(
-            DeliberationStep.item_id == int(pk)).order_by(DeliberationStep.held_at)).scalars())
-        widgets["zhili_votes"] = list(s.execute(_scoped(DeliberationVote).where(
-            DeliberationVote.item_id == int(pk)).order_by(DeliberationVote.id)).scalars())
+        widgets["zhili_steps"] = list(
+            s.execute(
+                _scoped(DeliberationStep).where(DeliberationStep.item_id == int(pk)).order_by(DeliberationStep.held_at)
+            ).scalars()
+        )
+        widgets["zhili_votes"] = list(
+            s.execute(
+                _scoped(DeliberationVote).where(DeliberationVote.item_id == int(pk)).order_by(DeliberationVote.id)
+            ).scalars()
+        )
         return widgets
 
 
 # --------------------------------------------------------------------------- pages
+
 
 def _month_arg() -> str:
     month = request.args.get("month") or f"{clock.today():%Y-%m}"
@@ -109,8 +134,16 @@ def _month_arg() -> str:
     return month
 
 
-RANK_HEADERS = (_l("Rank"), _l("Community"), _l("Received"), _l("Closed"), _l("On-time rate"), _l("Overdue"),
-                _l("Backlog"), _l("Satisfaction rate"))
+RANK_HEADERS = (
+    _l("Rank"),
+    _l("Community"),
+    _l("Received"),
+    _l("Closed"),
+    _l("On-time rate"),
+    _l("Overdue"),
+    _l("Backlog"),
+    _l("Satisfaction rate"),
+)
 
 
 class PetitionRankingView(BaseView):
@@ -125,8 +158,14 @@ class PetitionRankingView(BaseView):
     @has_access
     def index(self):
         month = _month_arg()
-        return self.render_template("zhili/ranking.html", month=month, rows=rules.load_ranking(month),
-                                    headers=RANK_HEADERS, pct=rules.pct, title=_("Monthly petition ranking"))
+        return self.render_template(
+            "zhili/ranking.html",
+            month=month,
+            rows=rules.load_ranking(month),
+            headers=RANK_HEADERS,
+            pct=rules.pct,
+            title=_("Monthly petition ranking"),
+        )
 
     @expose("/xlsx/")
     @has_access
@@ -137,12 +176,28 @@ class PetitionRankingView(BaseView):
         sheet = book.add_worksheet(month)
         sheet.write_row(0, 0, [str(h) for h in RANK_HEADERS], book.add_format({"bold": True}))
         for i, r in enumerate(rules.load_ranking(month), start=1):
-            sheet.write_row(i, 0, [r.rank, r.name, r.received, r.closed, rules.pct(r.on_time_rate), r.overdue,
-                                   r.backlog, rules.pct(r.satisfaction_rate)])
+            sheet.write_row(
+                i,
+                0,
+                [
+                    r.rank,
+                    r.name,
+                    r.received,
+                    r.closed,
+                    rules.pct(r.on_time_rate),
+                    r.overdue,
+                    r.backlog,
+                    rules.pct(r.satisfaction_rate),
+                ],
+            )
         book.close()
         buf.seek(0)
-        return send_file(buf, as_attachment=True, download_name=f"petition-ranking-{month}.xlsx",
-                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        return send_file(
+            buf,
+            as_attachment=True,
+            download_name=f"petition-ranking-{month}.xlsx",
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
 
 
 class HouseholdColoursView(BaseView):
@@ -162,17 +217,30 @@ class HouseholdColoursView(BaseView):
         from .models import Household
 
         sub = _scoped(Household).subquery()
-        rows = _session().execute(sa.select(sub.c.org_unit_id, sub.c.colour, sa.func.count())
-                                  .group_by(sub.c.org_unit_id, sub.c.colour)).all()
+        rows = (
+            _session()
+            .execute(
+                sa.select(sub.c.org_unit_id, sub.c.colour, sa.func.count()).group_by(sub.c.org_unit_id, sub.c.colour)
+            )
+            .all()
+        )
         matrix: dict[int, dict] = defaultdict(dict)
         for org_id, colour, n in rows:
             key = colour.name if hasattr(colour, "name") else colour
             matrix[org_id][key] = n
-        names = {o.id: o.name for o in _session().execute(
-            sa.select(OrgUnit).where(OrgUnit.id.in_(list(matrix) or [0]))).scalars()}
+        names = {
+            o.id: o.name
+            for o in _session().execute(sa.select(OrgUnit).where(OrgUnit.id.in_(list(matrix) or [0]))).scalars()
+        }
         grids = sorted(matrix, key=lambda i: names.get(i, ""))
-        return self.render_template("zhili/colours.html", grids=grids, names=names, matrix=matrix,
-                                    colours=list(FiveColour), title=_("Household colours per grid"))
+        return self.render_template(
+            "zhili/colours.html",
+            grids=grids,
+            names=names,
+            matrix=matrix,
+            colours=list(FiveColour),
+            title=_("Household colours per grid"),
+        )
 
 
 class RentalComplianceView(BaseView):
@@ -190,27 +258,55 @@ class RentalComplianceView(BaseView):
         from .models import RentalHouse
 
         today = clock.today()
-        rentals = list(_session().execute(_scoped(RentalHouse).where(
-            RentalHouse.status == RentalStatus.renting).order_by(RentalHouse.address)).scalars())
+        rentals = list(
+            _session()
+            .execute(
+                _scoped(RentalHouse).where(RentalHouse.status == RentalStatus.renting).order_by(RentalHouse.address)
+            )
+            .scalars()
+        )
         since = min((rules.patrol_period(r.rental_class, today)[0] for r in rentals), default=today)
         days = rules.rental_patrol_days([r.id for r in rentals], since)
         out = []
         for r in rentals:
-            c = rules.compliance(r.rental_class, days[r.id], rules.patrol_period(r.rental_class, today),
-                                 rules.judged_from(r))
+            c = rules.compliance(
+                r.rental_class, days[r.id], rules.patrol_period(r.rental_class, today), rules.judged_from(r)
+            )
             out.append((r, c))
         if request.args.get("behind"):
             out = [(r, c) for r, c in out if c.behind]
         out.sort(key=lambda rc: (not rc[1].behind, rc[1].end, rc[0].address))
-        return self.render_template("zhili/compliance.html", rows=out, behind_only=bool(request.args.get("behind")),
-                                    title=_("Rental patrol compliance"))
+        return self.render_template(
+            "zhili/compliance.html",
+            rows=out,
+            behind_only=bool(request.args.get("behind")),
+            title=_("Rental patrol compliance"),
+        )
 
 
 def register_views(appbuilder) -> None:
     category, label = "zhili", registry.module_label("zhili")
-    appbuilder.add_view(PetitionRankingView, "petition_ranking", label=_l("Monthly petition ranking"),
-                        icon="fa-sort-amount-desc", category=category, category_label=label)
-    appbuilder.add_view(HouseholdColoursView, "household_colours", label=_l("Household colours per grid"),
-                        icon="fa-th", category=category, category_label=label)
-    appbuilder.add_view(RentalComplianceView, "rental_compliance", label=_l("Rental patrol compliance"),
-                        icon="fa-check-square-o", category=category, category_label=label)
+    appbuilder.add_view(
+        PetitionRankingView,
+        "petition_ranking",
+        label=_l("Monthly petition ranking"),
+        icon="fa-sort-amount-desc",
+        category=category,
+        category_label=label,
+    )
+    appbuilder.add_view(
+        HouseholdColoursView,
+        "household_colours",
+        label=_l("Household colours per grid"),
+        icon="fa-th",
+        category=category,
+        category_label=label,
+    )
+    appbuilder.add_view(
+        RentalComplianceView,
+        "rental_compliance",
+        label=_l("Rental patrol compliance"),
+        icon="fa-check-square-o",
+        category=category,
+        category_label=label,
+    )
