@@ -61,6 +61,17 @@ API_PERMISSIONS = {
 }
 
 
+def _links_not_offered(field, item, name) -> list:
+    """The rows of a many-to-many list on a stored `item` that its (scoped) drop-down does not offer:
+    links to rows the editor may not read, which a save of the form would otherwise drop."""
+    from flask_appbuilder.fields import QuerySelectMultipleField
+
+    if not isinstance(field, QuerySelectMultipleField) or not sa.inspect(item).persistent:
+        return []
+    offered = {obj for _pk, obj in field._get_object_list()}
+    return [o for o in (getattr(item, name, None) or []) if o not in offered]
+
+
 class ScopedModelView(ModelView):
     """A register's pages. Scope lives in the datamodel (ScopedInterface)."""
 
@@ -113,7 +124,10 @@ class ScopedModelView(ModelView):
         with self.datamodel.session.no_autoflush:
             for name, field in form._fields.items():
                 if name not in (LOCK_FIELD, "csrf_token"):
+                    unseen = _links_not_offered(field, item, name)
                     field.populate_obj(item, name)
+                    if unseen:  # the form could not show them, so it cannot have meant to drop them
+                        getattr(item, name).extend(o for o in unseen if o not in getattr(item, name))
 
     def _flash_saved(self, message, warnings) -> None:
         flash(message, "success")

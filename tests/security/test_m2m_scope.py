@@ -122,3 +122,27 @@ def test_a_link_to_a_row_out_of_scope_is_refused(db, clients, reg, key, target):
     r = c._open(url, method="POST", data=data)
     assert r.status_code == 200, (reg.key, key, r.status_code, foreign, before, _linked_ids(reg, row_id, key), data)
     assert (_version(reg, row_id), _linked_ids(reg, row_id, key)) == (version, before)
+
+
+@pytest.mark.parametrize("reg,key,target", LINKS, ids=lambda x: getattr(x, "key", x))
+def test_a_form_save_keeps_the_links_the_editor_cannot_see(db, clients, reg, key, target):
+    """The drop-down offers only readable rows; a link someone else made to a row outside the
+    editor's scope is not in the submitted list, and the save must not drop it."""
+    found = _writer_and_foreign(clients, reg, target)
+    if found is None:
+        pytest.skip(f"every demo user who may change {reg.key} reads every {target.key} row: nothing is out of scope")
+    login, row_id, foreign, _readable = found
+    row = _db.session.get(reg.model, row_id)
+    getattr(row, key).append(_db.session.get(target.model, foreign))  # linked by someone who may
+    _db.session.commit()
+    before = _linked_ids(reg, row_id, key)
+    assert foreign in before
+    c = clients(login)
+    url = f"/{reg.key}/edit/{row_id}"
+    data = with_values(form_fields(text(c.get(url))))
+    assert str(foreign) not in (data.get(key) or [])  # the form does not offer it
+    version = _version(reg, row_id)
+    r = c._open(url, method="POST", data=data)
+    assert r.status_code == 302, (reg.key, key, r.status_code, text(r)[:300])
+    assert _version(reg, row_id) == version + 1
+    assert _linked_ids(reg, row_id, key) == before
