@@ -39,7 +39,7 @@ class Config:
     AUTH_USER_REGISTRATION = False
     FAB_ADD_SECURITY_API = True
     FAB_API_SWAGGER_UI = True
-    FAB_SECURITY_MANAGER_CLASS = "app.core.security.JiedaoSecurityManager"
+    FAB_SECURITY_MANAGER_CLASS = "app.access.security.JiedaoSecurityManager"
     FAB_UPDATE_PERMS = False  # synced by `flask --app run init`, not at every start
     # FAB's own login limit stays off: app/access/ratelimit.py limits failed sign-ins per account
     # and per address (LOGIN_RATE_LIMIT_* below), counted in the database (every process sees them).

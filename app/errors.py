@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.exceptions import HTTPException
 
-
-class InputError(BadRequest):
-    """A 400 whose description is a translated message for the user: shown as it is on the
-    error page, in the API's JSON (FAB's @safe answers str(e)) and in logs."""
-
-    def __str__(self) -> str:
-        return str(self.description)
-
+from app.core.errors import InputError
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Go back and try again.")),

@@ -19,6 +19,7 @@ from dateutil import parser as dateparser
 from flask_appbuilder.models.sqla.filters import get_field_setup_query
 from flask_babel import gettext as _
 
+from .errors import InputError
 from .search import IndexedContains
 
 TRUE = {"1", "y", "yes", "true", "t", "on"}
@@ -122,8 +123,6 @@ def _strip_nul(value):
 def _words(values: list) -> list[str]:
     """A text search takes words: a number is searched as its digits; true, null, an object or a
     list (the API's ?q= is typed JSON-like rison) is the client's mistake, answered 400."""
-    from app.errors import InputError
-
     out = []
     for v in values:
         if isinstance(v, bool) or not isinstance(v, (str, int, float, decimal.Decimal)):

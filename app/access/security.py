@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import g, has_request_context
 from flask_appbuilder.security.sqla.manager import SecurityManager
 
-from app.access import sessions, signin
-from app.access.api import MFA_CLAIM, SecurityApi
-from app.access.views import AuthDBView, ResetMyPasswordView
+from app.core import audit
+from app.core.context import current_user_id
 from app.org.models import AppUser
 
-from . import audit
-from .context import current_user_id
+from . import sessions, signin
+from .api import MFA_CLAIM, SecurityApi
+from .views import AuthDBView, ResetMyPasswordView
 
 
 class JiedaoSecurityManager(SecurityManager):
