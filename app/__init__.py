@@ -71,6 +71,9 @@ def create_app(config: str | object = "config.Config") -> Flask:
         appbuilder = AppBuilder(indexview=HomeView)
         appbuilder.init_app(app, db.session)
         audit.install(db.session)
+        from .dues import ledger
+
+        ledger.install(db.session)  # the due ledger follows every write, in its transaction
         paging.init_app(app)  # FAB's page links carry the keyset cursor
         for reg in registry.all_registers():
             if not reg.views:

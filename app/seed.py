@@ -97,6 +97,13 @@ def _fake_for(section: str) -> tuple[Faker, random.Random]:
 
 
 def seed_demo() -> list[str]:
+    from app.dues import ledger
+
+    with ledger.suspended():  # the escalation seed builds the ledger once, at the end
+        return _seed_demo()
+
+
+def _seed_demo() -> list[str]:
     fake, rnd = _fake()
     out = []
     out.append(_org_tree(fake, rnd))

@@ -42,6 +42,7 @@ PACKAGES = (
     "app.modules.zhifa",
     "app.modules.jingji",
     "app.modules.fuwu",
+    "app.dues",
     "app.escalation",
     "app.calendar",
     "app.dashboards",

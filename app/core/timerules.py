@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +30,7 @@ class Due:
     owner_id: int | None = None  # who must act
     stage: str | None = None  # set to override the default ladder
     org_unit_id: int | None = None  # a missing row's unit (its community …), so scoped readers see it
+    module: str | None = None  # the row's own module, where the register has a module column
 
     @property
     def row_key(self) -> int:
@@ -41,12 +42,98 @@ class Due:
         return -(digest & 0x7FFFFFFF) - 1
 
 
+END_OF_DAY = dt.time(23, 59, 59)
+
+
 @dataclass(frozen=True)
 class TimeRule:
+    """One deadline of a register.
+
+    The common shape is *declared*: `deadline` (a column; a Date means its end of day) plus
+    `after`, `open` (the SQL condition for "not done yet"), `owner` and `title`. From that the
+    engine derives the query for every row, for one written row and for the reference recompute
+    (`declared_dues`). An irregular rule (a missing record, a patrol frequency, a ranking) gives
+    `check(now)` instead and reports its own Due rows.
+    """
+
     code: str  # "TR-20", or a register-local code for inferred rules
     label: Any  # lazy_gettext text
-    check: Callable[[dt.datetime], Iterable[Due]]
-    soon: dt.timedelta = dt.timedelta(days=3)  # how early a reminder starts
+    check: Callable[[dt.datetime], Iterable[Due]] | None = None  # irregular rules
+    soon: dt.timedelta = dt.timedelta(days=3)  # how early the reminder (提醒) starts
+    deadline: str | None = None  # column holding the deadline
+    after: dt.timedelta = dt.timedelta(0)  # due = deadline column + after (15 days after receipt)
+    open: Callable[[type], Any] | None = None  # model -> SQL condition: the row still owes this
+    owner: str | None = None  # column holding the user who must act
+    title: str | Callable[[Any], str] | None = None  # column, or row -> text
+    stage: str | None = None  # a fixed stage instead of the ladder
+    watch: Sequence[str] = ()  # other registers whose writes change these dues (a parent's state)
+    manual_close: bool = True  # may a 督办 role close (销号) the due by hand
+
+    @property
+    def declared(self) -> bool:
+        return self.check is None
+
+
+def _due_of(value: Any, after: dt.timedelta) -> dt.datetime:
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, END_OF_DAY)
+    return value + after
+
+
+def _latest_value(column, bound: dt.datetime, after: dt.timedelta):
+    """The largest column value whose due time is <= bound, in the column's own type."""
+    limit = bound - after
+    if isinstance(column.type, sa.DateTime):
+        return limit
+    day = limit.date()
+    return day if limit.time() >= END_OF_DAY else day - dt.timedelta(days=1)
+
+
+def declared_dues(reg, rule: TimeRule, now: dt.datetime | None = None, ids=None) -> list[Due]:
+    """A declared rule's Due rows: every open row (now=None), or those due by now + soon; only
+    the rows `ids` when given. No scope: callers decide who sees them."""
+    from app.extensions import db
+
+    model = reg.model
+    column = getattr(model, rule.deadline)
+    query = sa.select(model).where(column.is_not(None))
+    if hasattr(model, "is_deleted"):
+        query = query.where(model.is_deleted.is_(False))
+    if rule.open is not None:
+        query = query.where(rule.open(model))
+    if now is not None:
+        query = query.where(column <= _latest_value(column, now + rule.soon, rule.after))
+    if ids is not None:
+        query = query.where(model.id.in_(sorted(ids)))
+    out = []
+    for row in db.session.execute(query).scalars():
+        if callable(rule.title):
+            title = rule.title(row)
+        elif rule.title:
+            title = getattr(row, rule.title)
+        else:
+            title = str(row)
+        owner = getattr(row, rule.owner) if rule.owner else None
+        unit = getattr(row, reg.scope_column, None)
+        module = getattr(row, reg.module_column) if reg.module_column else None
+        out.append(
+            Due(
+                rule.code,
+                row.id,
+                _due_of(getattr(row, rule.deadline), rule.after),
+                str(title or ""),
+                owner,
+                rule.stage,
+                unit,
+                getattr(module, "value", module),
+            )
+        )
+    return out
+
+
+def rule_dues(reg, rule: TimeRule, now: dt.datetime) -> list[Due]:
+    """What a rule reports at `now`: due soon or overdue (the reference every surface agrees with)."""
+    return declared_dues(reg, rule, now) if rule.declared else list(rule.check(now))
 
 
 def stage_of(due: Due, now: dt.datetime) -> str:
@@ -66,7 +153,7 @@ def collect(now: dt.datetime, registers=None) -> list[tuple[registry.Register, D
 
     out = []
     for reg in registers or registry.all_registers():
-        dues = [d for rule in reg.time_rules for d in rule.check(now)]
+        dues = [d for rule in reg.time_rules for d in rule_dues(reg, rule, now)]
         if not dues:
             continue
         cond = scope.clause(reg, scope.principal(), "read")

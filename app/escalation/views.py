@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import lazy_gettext as _l
 
-from app.core import timerules
+from app.core import clock
+from app.dues import reads
 
 from . import engine
 
@@ -21,17 +22,15 @@ class EscalationView(BaseView):
     @expose("/")
     @has_access
     def index(self):
-        entries = engine.due_now()
-        counts = {
-            s: sum(1 for e in entries if e.stage == s)
-            for s in (timerules.REMINDER, timerules.SUPERVISION, timerules.NOTICE)
-        }
-        overdue = sum(1 for e in entries if e.overdue)
-        # the most urgent SHOWN rows: a city-wide database can have tens of thousands due at once
+        now = clock.now()
+        shown = engine.due_now(now, limit=SHOWN)  # the most urgent: a city can have tens of thousands due
+        counts = reads.count_by_stage(now)
+        total = sum(counts.values())
+        overdue = reads.count_overdue(now)
         return self.render_template(
             "escalation/index.html",
-            entries=entries,
-            shown=entries[:SHOWN],
+            shown=shown,
+            total=total,
             counts=counts,
             overdue=overdue,
             title=_l("Escalation list"),

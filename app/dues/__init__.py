@@ -1,0 +1,1 @@
+"""The due ledger: every open due of every register's time rules, kept in step with the writes."""

@@ -1,0 +1,470 @@
+"""Keeping the due ledger true.
+
+Three ways in, one diff (`_sync`):
+- a write: a session event notes every register row a flush touched; before the commit the
+  rules of those rows (and the rules that watch their register) are recomputed, in the same
+  transaction — form, API, import, workflow step, delete and restore alike, and a failed write
+  rolls its ledger change back with it;
+- the sweep: what time alone changes — a stored stage reached (one statement finds them), and
+  the irregular rules (a period whose record is missing) run again;
+- `rebuild()`: everything from the rows (the migration and `flask dues rebuild`).
+
+Declared rules keep every open row in the ledger, also before its reminder starts (stage
+"upcoming", `remind_at` in the future), so which rows are due is right at any clock without
+a sweep; irregular rules keep what their function reported at the last write or sweep.
+Listeners (`on_change`) hear every item opened, moved to another stage or resolved.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from app.core import clock, registry, timerules
+from app.core.timerules import Due, TimeRule
+
+from .models import (
+    CLOSED_BY_HAND,
+    DONE,
+    NOTICE,
+    REMINDER,
+    SUPERVISION,
+    UPCOMING,
+    DueItem,
+    DueSweep,
+)
+
+log = logging.getLogger(__name__)
+T = DueItem.__table__
+CHUNK = 500  # ids per IN (…) list
+
+
+@dataclass(frozen=True)
+class Change:
+    """An item opened (old None), moved (old → new) or resolved (new None)."""
+
+    item_id: int
+    register_key: str
+    row_key: int
+    rule_code: str
+    old: str | None
+    new: str | None
+    values: dict
+
+
+Listener = Callable[[list[Change], dt.datetime, Counter], None]
+_listeners: list[Listener] = []
+
+
+def on_change(fn: Listener) -> Listener:
+    """Subscribe to ledger changes (escalation records, later notifications); runs in the
+    transaction that made them."""
+    if fn not in _listeners:
+        _listeners.append(fn)
+    return fn
+
+
+def _tell(changes: list[Change], now: dt.datetime, stats: Counter) -> None:
+    if changes:
+        for fn in _listeners:
+            fn(changes, now, stats)
+
+
+# --- what an item should be -----------------------------------------------------------------
+
+
+def month_end(at: dt.datetime) -> dt.datetime:
+    """The first instant after the month of `at` (the month-end 公示 of domain §9.7)."""
+    first = (at.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return first.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def stage_at(remind_at, due_at, notice_at, fixed_stage, now: dt.datetime) -> str:
+    """The stage of an item at `now` (timerules.stage_of, with the reminder's start)."""
+    if now < remind_at:
+        return UPCOMING
+    if fixed_stage:
+        return fixed_stage
+    if now < due_at:
+        return REMINDER
+    if notice_at is not None and now >= notice_at:
+        return NOTICE
+    return SUPERVISION
+
+
+def stage_case(now: dt.datetime):
+    """stage_at() as SQL over due_item, for filters, counts and the sweep."""
+    return sa.case(
+        (T.c.remind_at > now, UPCOMING),
+        (T.c.fixed_stage.is_not(None), T.c.fixed_stage),
+        (T.c.due_at > now, REMINDER),
+        (sa.and_(T.c.notice_at.is_not(None), T.c.notice_at <= now), NOTICE),
+        else_=SUPERVISION,
+    )
+
+
+def _values(reg, rule: TimeRule, due: Due, now: dt.datetime) -> dict:
+    remind = due.due_at - rule.soon
+    if not rule.declared:  # the function already decided it is due now
+        remind = min(remind, now)
+    return {
+        "register_key": reg.key,
+        "row_key": due.row_key,
+        "row_id": due.row_id,
+        "rule_code": due.rule,
+        "source": rule.code,
+        "title": (due.title or "")[:300],
+        "owner_id": due.owner_id,
+        "org_unit_id": due.org_unit_id,
+        "module": due.module or reg.module,
+        "remind_at": remind,
+        "due_at": due.due_at,
+        "notice_at": None if due.stage else month_end(due.due_at),
+        "fixed_stage": due.stage,
+    }
+
+
+COMPARED = ("title", "owner_id", "org_unit_id", "module", "remind_at", "due_at", "notice_at", "fixed_stage", "row_id")
+KEPT_WHEN_EXTENDED = ("remind_at", "due_at", "notice_at")  # a 督办's new deadline outlives a recompute
+
+
+def _rule_dues(reg, rule: TimeRule, now: dt.datetime, ids=None) -> list[Due]:
+    """Every due the rule holds now: all open rows of a declared rule (their reminders may not
+    have started), what an irregular rule reports."""
+    if rule.declared:
+        return timerules.declared_dues(reg, rule, None, ids)
+    return list(rule.check(now))
+
+
+def _fill_units(reg, dues: list[Due]) -> list[Due]:
+    """An irregular rule names a row; the ledger needs the row's org unit (for scope) and module."""
+    from dataclasses import replace
+
+    from app.extensions import db
+
+    col = getattr(reg.model, reg.scope_column, None)
+    mod = getattr(reg.model, reg.module_column) if reg.module_column else sa.null()
+    need = sorted({d.row_id for d in dues if d.row_id is not None})
+    if col is None or not need:
+        return dues
+    found = {}
+    for i in range(0, len(need), CHUNK):
+        part = need[i : i + CHUNK]
+        for rid, unit, module in db.session.execute(
+            sa.select(reg.model.id, col, mod).where(reg.model.id.in_(part))
+        ).all():
+            found[rid] = (unit, getattr(module, "value", module))
+    return [
+        replace(d, org_unit_id=d.org_unit_id or found[d.row_id][0], module=d.module or found[d.row_id][1])
+        if d.row_id in found
+        else d
+        for d in dues
+    ]
+
+
+# --- the diff -------------------------------------------------------------------------------
+
+
+Key = tuple[int, str]  # (row_key, rule_code) within one register and source rule
+
+
+def _open_items(session, reg_key: str, source: str, row_keys=None) -> dict[Key, dict]:
+    base = sa.select(T).where(T.c.register_key == reg_key, T.c.source == source, T.c.resolved_at.is_(None))
+    if row_keys is None:
+        return {(r.row_key, r.rule_code): dict(r._mapping) for r in session.execute(base)}
+    out: dict[Key, dict] = {}
+    keys = sorted(row_keys)
+    for i in range(0, len(keys), CHUNK):
+        part = base.where(T.c.row_key.in_(keys[i : i + CHUNK]))
+        out.update({(r.row_key, r.rule_code): dict(r._mapping) for r in session.execute(part)})
+    return out
+
+
+def _closed_by_hand(session, reg_key: str, source: str, keys: Iterable[Key]) -> set[tuple[Key, dt.datetime]]:
+    row_keys = sorted({k[0] for k in keys})
+    out = set()
+    for i in range(0, len(row_keys), CHUNK):
+        out |= {
+            ((r.row_key, r.rule_code), r.due_at)
+            for r in session.execute(
+                sa.select(T.c.row_key, T.c.rule_code, T.c.due_at).where(
+                    T.c.register_key == reg_key,
+                    T.c.source == source,
+                    T.c.resolution == CLOSED_BY_HAND,
+                    T.c.row_key.in_(row_keys[i : i + CHUNK]),
+                )
+            )
+        }
+    return out
+
+
+def _sync(session, reg, rule: TimeRule, dues: Iterable[Due], now: dt.datetime, row_keys=None) -> list[Change]:
+    """Make the open items of (reg, rule) — of `row_keys` only, when given — equal `dues`."""
+    wanted: dict[Key, dict] = {}
+    for due in dues:
+        if row_keys is not None and due.row_key not in row_keys:
+            continue
+        wanted[(due.row_key, due.rule)] = _values(reg, rule, due, now)  # reported twice: the last wins
+    have = _open_items(session, reg.key, rule.code, row_keys)
+    changes: list[Change] = []
+    new_keys = [k for k in wanted if k not in have]
+    skip = _closed_by_hand(session, reg.key, rule.code, new_keys) if new_keys else set()
+    inserts = []
+    for key in new_keys:
+        v = wanted[key]
+        if (key, v["due_at"]) in skip:  # closed by hand (销号) for this very deadline: stays closed
+            continue
+        stage = stage_at(v["remind_at"], v["due_at"], v["notice_at"], v["fixed_stage"], now)
+        inserts.append({**v, "stage": stage, "opened_at": now, "stage_changed_at": now, "urged_count": 0})
+    for part in range(0, len(inserts), CHUNK):
+        rows = inserts[part : part + CHUNK]
+        ids = session.execute(sa.insert(T).returning(T.c.id), rows).scalars().all()
+        for item_id, v in zip(ids, rows):
+            changes.append(Change(item_id, reg.key, v["row_key"], v["rule_code"], None, v["stage"], v))
+    for key, old in have.items():
+        v = wanted.get(key)
+        if v is None:
+            session.execute(
+                sa.update(T).where(T.c.id == old["id"]).values(resolved_at=now, resolution=DONE, stage_changed_at=now)
+            )
+            changes.append(Change(old["id"], reg.key, key[0], key[1], old["stage"], None, old))
+            continue
+        if old["extended_to"] is not None:
+            v = {**v, **{k: old[k] for k in KEPT_WHEN_EXTENDED}}
+        diff = {k: v[k] for k in COMPARED if old[k] != v[k]}
+        stage = stage_at(v["remind_at"], v["due_at"], v["notice_at"], v["fixed_stage"], now)
+        if stage != old["stage"]:
+            diff.update(stage=stage, stage_changed_at=now)
+        if diff:
+            session.execute(sa.update(T).where(T.c.id == old["id"]).values(**diff))
+            if stage != old["stage"]:
+                changes.append(Change(old["id"], reg.key, key[0], key[1], old["stage"], stage, {**old, **diff}))
+    return changes
+
+
+# --- ways in --------------------------------------------------------------------------------
+
+
+def _rules_touched_by(reg_key: str) -> list[tuple[registry.Register, TimeRule, bool]]:
+    """(register, rule, own) for every rule a write to `reg_key` can change: its own rules
+    (own=True: recompute the written rows only, when declared) and the rules watching it."""
+    out = []
+    for reg in registry.all_registers():
+        for rule in reg.time_rules:
+            if reg.key == reg_key:
+                out.append((reg, rule, True))
+            elif reg_key in rule.watch:
+                out.append((reg, rule, False))
+    return out
+
+
+def refresh(session, touched: dict[str, set[int]], now: dt.datetime | None = None, stats=None) -> int:
+    """Recompute the dues of written rows ({register key: ids}); returns the items changed."""
+    now = now or clock.now()
+    stats = stats if stats is not None else Counter()
+    changes: list[Change] = []
+    done: set[tuple[str, str]] = set()
+    for reg_key, ids in touched.items():
+        for reg, rule, own in _rules_touched_by(reg_key):
+            if own and rule.declared:
+                keys = set(ids)
+                changes += _sync(session, reg, rule, timerules.declared_dues(reg, rule, None, keys), now, keys)
+            elif (reg.key, rule.code) not in done:  # the whole rule, once per commit
+                done.add((reg.key, rule.code))
+                changes += _sync(session, reg, rule, _fill_units(reg, _rule_dues(reg, rule, now)), now)
+    _tell(changes, now, stats)
+    return len(changes)
+
+
+def sweep(now: dt.datetime | None = None) -> Counter:
+    """What time alone changes: stored stages reached (or, on a clock set back, left) and the
+    irregular rules' periods. Touches only the items that change; commits. A ledger never built
+    (no sweep on record: a database just migrated) is rebuilt instead."""
+    from app.extensions import db
+
+    now = now or clock.now()
+    if swept_at() is None:
+        return rebuild(now)
+    session = db.session
+    stats: Counter = Counter()
+    target = stage_case(now)
+    moved = session.execute(
+        sa.select(T, target.label("target")).where(T.c.resolved_at.is_(None), T.c.stage != target)
+    ).all()
+    changes = []
+    by_target: dict[str, list[int]] = {}
+    for r in moved:
+        by_target.setdefault(r.target, []).append(r.id)
+        values = {k: v for k, v in r._mapping.items() if k != "target"}
+        changes.append(Change(r.id, r.register_key, r.row_key, r.rule_code, r.stage, r.target, values))
+    for stage, ids in by_target.items():
+        for i in range(0, len(ids), CHUNK):
+            session.execute(
+                sa.update(T).where(T.c.id.in_(ids[i : i + CHUNK])).values(stage=stage, stage_changed_at=now)
+            )
+    for reg in registry.all_registers():
+        for rule in reg.time_rules:
+            if not rule.declared:
+                changes += _sync(session, reg, rule, _fill_units(reg, _rule_dues(reg, rule, now)), now)
+    _tell(changes, now, stats)
+    _mark_swept(session, now)
+    stats["changed"] += len(changes)
+    stats["due"] = session.execute(
+        sa.select(sa.func.count()).select_from(T).where(T.c.resolved_at.is_(None), T.c.remind_at <= now)
+    ).scalar_one()
+    session.commit()
+    return stats
+
+
+def rebuild(now: dt.datetime | None = None) -> Counter:
+    """Every rule over every row: the ledger as the rows say it should be (idempotent); commits."""
+    from app.extensions import db
+
+    now = now or clock.now()
+    stats: Counter = Counter()
+    changes = []
+    with suspended():
+        for reg in registry.all_registers():
+            for rule in reg.time_rules:
+                changes += _sync(db.session, reg, rule, _fill_units(reg, _rule_dues(reg, rule, now)), now)
+        _tell(changes, now, stats)
+        _mark_swept(db.session, now)
+        db.session.commit()
+    stats["changed"] += len(changes)
+    return stats
+
+
+def drift(now: dt.datetime | None = None) -> list[str]:
+    """Where the ledger differs from a recompute of the rows (empty when they agree)."""
+    from app.extensions import db
+
+    now = now or clock.now()
+    out = []
+    for reg in registry.all_registers():
+        for rule in reg.time_rules:
+            dues = _fill_units(reg, _rule_dues(reg, rule, now))
+            wanted = {(d.row_key, d.rule): _values(reg, rule, d, now) for d in dues}
+            have = _open_items(db.session, reg.key, rule.code)
+            closed = _closed_by_hand(db.session, reg.key, rule.code, set(wanted) - set(have)) if wanted else set()
+            for key, v in wanted.items():
+                old = have.get(key)
+                if old is None:
+                    if (key, v["due_at"]) not in closed:
+                        out.append(f"{reg.key}#{key[0]} {key[1]}: missing from the ledger")
+                    continue
+                fields = [
+                    k for k in COMPARED if old[k] != v[k] and not (old["extended_to"] and k in KEPT_WHEN_EXTENDED)
+                ]
+                if fields:
+                    out.append(f"{reg.key}#{key[0]} {key[1]}: {', '.join(fields)} differ")
+            out += [f"{reg.key}#{k[0]} {k[1]}: in the ledger, no longer due" for k in set(have) - set(wanted)]
+    return out
+
+
+def _mark_swept(session, now: dt.datetime) -> None:
+    row = session.get(DueSweep, 1)
+    if row is None:
+        session.add(DueSweep(id=1, swept_at=now))
+    else:
+        row.swept_at = now
+    session.flush()
+
+
+def swept_at():
+    from app.extensions import db
+
+    row = db.session.get(DueSweep, 1)
+    return row.swept_at if row else None
+
+
+STALE = dt.timedelta(minutes=10)
+
+
+def ensure_current(now: dt.datetime | None = None) -> None:
+    """Before a page reads the ledger: if no sweep ran within STALE of `now` (the scheduler is
+    down, or a test moved the clock) run one — under the sweep's lock — so stages and missing
+    records are as of now. With the scheduler running (every 5 minutes) this does nothing."""
+    now = now or clock.now()
+    last = swept_at()
+    if last is not None and abs(now - last) <= STALE:
+        return
+    from app.maintenance.locks import exclusive
+
+    with exclusive("escalate") as acquired:
+        if acquired:
+            # never built (a database just migrated): from the rows; otherwise what time changed
+            rebuild(now) if last is None else sweep(now)
+
+
+# --- the session hook -----------------------------------------------------------------------
+
+_PENDING = "jiedao_dues_touched"
+_OFF = "jiedao_dues_off"
+
+
+def _watched() -> set[str]:
+    keys = set()
+    for reg in registry.all_registers():
+        if reg.time_rules:
+            keys.add(reg.key)
+        for rule in reg.time_rules:
+            keys.update(rule.watch)
+    return keys
+
+
+def _after_flush(session, flush_context):
+    if session.info.get(_OFF):
+        return
+    watched = _watched()
+    pending = session.info.setdefault(_PENDING, {})
+    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+        reg = registry.for_model(type(obj))
+        if reg is not None and reg.key in watched and getattr(obj, "id", None) is not None:
+            pending.setdefault(reg.key, set()).add(obj.id)
+
+
+def _before_commit(session):
+    if session.info.get(_OFF):
+        return
+    session.flush()
+    touched = session.info.pop(_PENDING, None)
+    if touched:
+        refresh(session, touched)
+
+
+def _forget(session, *args):
+    session.info.pop(_PENDING, None)
+
+
+@contextlib.contextmanager
+def suspended():
+    """No write hook inside (the demo seed and bulk loads): call rebuild() afterwards."""
+    from app.extensions import db
+
+    session = db.session()
+    before = session.info.get(_OFF)
+    session.info[_OFF] = True
+    try:
+        yield
+    finally:
+        session.info[_OFF] = before
+        session.info.pop(_PENDING, None)
+
+
+def install(session) -> None:
+    for name, fn in (("after_flush", _after_flush), ("before_commit", _before_commit)):
+        if not event.contains(session, name, fn):
+            event.listen(session, name, fn)
+    for name in ("after_rollback", "after_soft_rollback"):
+        if not event.contains(session, name, _forget):
+            event.listen(session, name, _forget)
+
+
+STAGES_SHOWN = (REMINDER, SUPERVISION, NOTICE)

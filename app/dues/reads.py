@@ -1,0 +1,208 @@
+"""Reading the ledger within the viewer's data scope.
+
+The ledger carries each row's scope column (`org_unit_id`), so the register's scope clause
+(app.core.scope) is translated onto the ledger without a join: community and grid scopes are
+`org_unit_id IN (…)`, module scope a constant; only "own records" and per-row module scopes
+look at the register's table (`row_id IN (SELECT id …)`). A missing record (no row) is seen by
+the readers of its org unit, as scope.reads_unit decides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import sqlalchemy as sa
+from flask import has_request_context
+
+from app.core import clock, registry, scope
+from app.core.scope import Principal
+
+from .ledger import STAGES_SHOWN, stage_at, stage_case
+from .models import DueItem
+
+T = DueItem.__table__
+ALL = "all"  # the whole register
+
+
+def _register_clause(reg: registry.Register, p: Principal):
+    scopes = p.cell(reg).read
+    if not scopes:
+        return None
+    if "a" in scopes:
+        return ALL
+    parts = []
+    for s in sorted(scopes):
+        if s == "m":
+            if reg.module_column:
+                if p.modules:
+                    col = getattr(reg.model, reg.module_column)
+                    parts.append(T.c.row_id.in_(sa.select(reg.model.id).where(col.in_(sorted(p.modules)))))
+            elif reg.module in p.modules:
+                return ALL
+        elif s == "c" and p.community_ids:
+            parts.append(T.c.org_unit_id.in_(sorted(p.community_ids)))
+        elif s == "g" and p.grid_ids:
+            parts.append(T.c.org_unit_id.in_(sorted(p.grid_ids)))
+        elif s == "o":
+            own = scope._clause(reg, p, "o")
+            parts.append(T.c.row_id.in_(sa.select(reg.model.id).where(own)))
+    if reg.reference and p.street_ids:
+        parts.append(T.c.org_unit_id.in_(sorted(p.street_ids)))
+    return sa.or_(*parts) if parts else None
+
+
+def scope_clause(p: Principal | None = None):
+    """SQL over due_item: the items `p` (default: the current user) may read. None: all."""
+    if p is None:
+        p = scope.principal()
+        if p is None:
+            return sa.false() if has_request_context() else None
+    if p.is_admin:
+        return None
+    whole, parts = [], []
+    for reg in registry.all_registers():
+        if not reg.time_rules:
+            continue
+        cond = _register_clause(reg, p)
+        if cond is None:
+            continue
+        if cond is ALL:
+            whole.append(reg.key)
+        else:
+            parts.append(sa.and_(T.c.register_key == reg.key, cond))
+    if whole:
+        parts.insert(0, T.c.register_key.in_(whole))
+    return sa.or_(*parts) if parts else sa.false()
+
+
+def shown(now: dt.datetime, p: Principal | None = None):
+    """WHERE for open items whose reminder has started, in scope."""
+    conds = [T.c.resolved_at.is_(None), T.c.remind_at <= now]
+    cond = scope_clause(p)
+    if cond is not None:
+        conds.append(cond)
+    return sa.and_(*conds)
+
+
+@dataclass
+class Item:
+    """One open due as the pages show it."""
+
+    row: Any  # a due_item row (mapping)
+    now: dt.datetime
+
+    def __getattr__(self, name):
+        try:
+            return self.row._mapping[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @cached_property
+    def register(self):
+        return registry.get(self.row.register_key)
+
+    @property
+    def stage(self) -> str:
+        r = self.row
+        return stage_at(r.remind_at, r.due_at, r.notice_at, r.fixed_stage, self.now)
+
+    @property
+    def overdue(self) -> bool:
+        return self.now >= self.row.due_at
+
+    @property
+    def late(self) -> dt.timedelta:
+        return self.now - self.row.due_at
+
+    @cached_property
+    def rule_label(self):
+        return next((r.label for r in self.register.time_rules if r.code == self.row.rule_code), self.row.rule_code)
+
+    @property
+    def late_text(self) -> str:
+        from flask_babel import gettext as _
+
+        delta = self.late if self.overdue else self.row.due_at - self.now
+        days, hours = delta.days, delta.seconds // 3600
+        text = _("%(days)s d %(hours)s h", days=days, hours=hours) if days else _("%(hours)s h", hours=hours)
+        return _("%(time)s late", time=text) if self.overdue else _("due in %(time)s", time=text)
+
+    @property
+    def url(self) -> str:
+        if self.row.row_id is not None and self.register.views:
+            return f"/{self.register.key}/show/{self.row.row_id}"
+        return self.register.list_url
+
+
+def count_by_stage(now: dt.datetime, where=None) -> dict[str, int]:
+    from app.extensions import db
+
+    stage = stage_case(now)
+    q = sa.select(stage, sa.func.count()).where(shown(now))
+    if where is not None:
+        q = q.where(where)
+    found = dict(db.session.execute(q.group_by(stage)).all())
+    return {s: int(found.get(s, 0)) for s in STAGES_SHOWN}
+
+
+def count_overdue(now: dt.datetime, where=None) -> int:
+    from app.extensions import db
+
+    q = sa.select(sa.func.count()).select_from(T).where(shown(now), T.c.due_at <= now)
+    if where is not None:
+        q = q.where(where)
+    return int(db.session.execute(q).scalar_one())
+
+
+def _named():
+    """due_item with its owner's and org unit's names (outer joins: one statement a page)."""
+    from app.org.models import AppUser, OrgUnit
+
+    name = sa.func.coalesce(AppUser.last_name, "") + sa.func.coalesce(AppUser.first_name, "")
+    owner = sa.func.coalesce(sa.func.nullif(name, ""), AppUser.username)
+    return (
+        sa.select(T, owner.label("owner_name"), OrgUnit.name.label("org_unit_name"))
+        .select_from(T)
+        .outerjoin(AppUser, AppUser.id == T.c.owner_id)
+        .outerjoin(OrgUnit, OrgUnit.id == T.c.org_unit_id)
+    )
+
+
+def items(now: dt.datetime | None = None, where=None, limit: int | None = None, order=None) -> list[Item]:
+    """Open, shown items in scope, most urgent (earliest due) first."""
+    from app.extensions import db
+
+    now = now or clock.now()
+    q = _named().where(shown(now))
+    if where is not None:
+        q = q.where(where)
+    q = q.order_by(*(order or (T.c.due_at, T.c.id)))
+    if limit is not None:
+        q = q.limit(limit)
+    return [Item(r, now) for r in db.session.execute(q)]
+
+
+def for_row(reg_key: str, row_id: int, now: dt.datetime | None = None) -> list[Item]:
+    """The open dues of one row (its show page; the caller has already checked the row is readable)."""
+    from app.extensions import db
+
+    now = now or clock.now()
+    q = (
+        _named()
+        .where(T.c.register_key == reg_key, T.c.row_key == row_id, T.c.resolved_at.is_(None), T.c.remind_at <= now)
+        .order_by(T.c.due_at)
+    )
+    return [Item(r, now) for r in db.session.execute(q)]
+
+
+def mine_clause(p: Principal | None = None):
+    """Items that are mine to act on: owned by me, or owned by nobody and belonging to my own
+    org unit (a community's missing monthly report is its secretary's)."""
+    p = p or scope.principal()
+    if p is None:
+        return sa.false()
+    unowned_here = sa.and_(T.c.owner_id.is_(None), T.c.org_unit_id == p.org_unit_id) if p.org_unit_id else sa.false()
+    return sa.or_(T.c.owner_id == p.user_id, unowned_here)
