@@ -199,11 +199,38 @@ def audit_rows(ctx: Context, start: int, n: int):
         }
 
 
+def work_item_rows(ctx: Context, start: int, n: int):
+    """Tasks with deadlines: those of the last year ~40 % still open — the due ledger's bulk
+    (≥ 100,000 open dues at 1M rows)."""
+    modules = ["dangjian", "xietiao", "zhili", "zhifa", "jingji", "fuwu"]
+    rnd = random.Random(start + 4)
+    for i in range(start, start + n):
+        when = _when(rnd)
+        deadline = (when + dt.timedelta(days=rnd.randrange(3, 60))).date()
+        recent = when > NOW - dt.timedelta(days=365)
+        status = rnd.choice(["todo", "in_progress", "done", "done", "done"]) if recent else "done"
+        yield {
+            "module": modules[i % len(modules)],
+            "kind": "other",
+            "title": _text(rnd, i, 2),
+            "responsible_person_id": ctx.user_ids[i % len(ctx.user_ids)],
+            "deadline": deadline,
+            "status": status,
+            "completed_at": when + dt.timedelta(days=2) if status == "done" else None,
+            "org_unit_id": ctx.org_ids[i % len(ctx.org_ids)],
+            "created_at": when,
+            "updated_at": when,
+            "version": 1,
+            "is_deleted": i % 50 == 49,
+        }
+
+
 GENERATORS = {
     "meeting": meeting_rows,
     "petition_case": petition_rows,
     "service_list_item": service_item_rows,
     "audit_log": audit_rows,
+    "work_item": work_item_rows,
 }
 BATCH = 20_000
 
@@ -267,7 +294,7 @@ def grow(engine, table: str, target: int, log=print) -> int:
 def analyze(engine) -> None:
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            for table in GENERATORS:
+            for table in [*GENERATORS, "due_item"]:
                 conn.exec_driver_sql(f"VACUUM ANALYZE {table}")
     else:
         with engine.begin() as conn:

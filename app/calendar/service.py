@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.core import clock, registry, scope, timerules
+from app.core import clock, registry, scope
 
 from .engine import Occurrence, WorkDays, expand, parse_rule, period_key
 
@@ -207,28 +207,35 @@ def day_marks(start: dt.date, end: dt.date, work: WorkDays) -> list[Occurrence]:
 
 
 def deadlines(start: dt.date, end: dt.date, now: dt.datetime) -> list[Occurrence]:
-    """One-off entries from the registers' time rules (timerules.collect, scoped). Rules report what
-    is open and due by `now` (+ their reminder lead), so a future range is asked at its end."""
-    ask = max(now, dt.datetime.combine(end, dt.time(23, 59, 59)))
-    regs = [r for r in registry.all_registers() if r.key != "schedule_rule" and r.time_rules]
+    """One-off entries from the due ledger (app.dues), scoped: every open due whose deadline falls
+    in the range — also those whose reminder has not started yet (a declared rule keeps every open
+    row in the ledger). A missing record is known once it is due (the sweep reports it), so a
+    future month's missing report is not on the calendar before its time. Meetings not held are
+    entries of their own (missed sessions), not deadlines."""
+    from app.dues import ledger, reads
+    from app.dues.models import DueItem
+
+    ledger.ensure_current(now)
+    t = DueItem.__table__
+    where = sa.and_(
+        t.c.due_at >= dt.datetime.combine(start, dt.time(0)),
+        t.c.due_at <= dt.datetime.combine(end, dt.time(23, 59, 59)),
+        t.c.register_key != "schedule_rule",
+    )
     out = []
-    labels = {rule.code: rule.label for reg in regs for rule in reg.time_rules}
-    for reg, due in timerules.collect(ask, regs):
-        day = due.due_at.date()
-        if start <= day <= end:
-            out.append(
-                Occurrence(
-                    day=day,
-                    start=due.due_at,
-                    title=due.title,
-                    kind="deadline",
-                    status="missed" if due.due_at < now else "open",
-                    url=(f"/{reg.key}/show/{due.row_id}" if due.row_id is not None else reg.list_url)
-                    if reg.views
-                    else None,
-                    extra={"rule": due.rule, "rule_label": str(labels.get(due.rule, due.rule)), "register": reg.name},
-                )
+    for item in reads.items(now, where=where, upcoming=True):
+        reg = item.register
+        out.append(
+            Occurrence(
+                day=item.due_at.date(),
+                start=item.due_at,
+                title=item.title,
+                kind="deadline",
+                status="missed" if item.due_at < now else "open",
+                url=item.url if reg.views else None,
+                extra={"rule": item.rule_code, "rule_label": str(item.rule_label), "register": reg.name},
             )
+        )
     return out
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.core import clock, registry, scope, timerules
+from app.core import clock, registry, scope
 from app.extensions import db
 
 WORK_MODULES = tuple(m for m in registry.MODULES if m != "common")
@@ -103,24 +103,25 @@ def _row_modules(reg, ids) -> dict[int, str]:
 
 
 def due_counts(module: str | None = None, now: dt.datetime | None = None) -> Chart:
-    """Open deadlines of every time rule (timerules.collect, already scoped): due soon vs overdue."""
+    """Open deadlines from the due ledger (scoped), per module — per register on a module's
+    page: due soon (提醒) vs overdue (督办 and 通报). One grouped query."""
+    from app.dues import ledger, reads
+    from app.dues.models import REMINDER, DueItem
+
     now = now or clock.now()
+    ledger.ensure_current(now)
+    t = DueItem.__table__
+    soon = sa.case((reads.stage_case(now) == REMINDER, 1), else_=0)
+    key = t.c.register_key if module is not None else t.c.module
+    q = sa.select(key, sa.func.sum(soon), sa.func.count()).where(reads.shown(now)).group_by(key)
+    if module is not None:
+        q = q.where(t.c.module == module)
     per: dict[str, list[int]] = {}
-    found = timerules.collect(now)
-    by_reg: dict[str, list] = {}
-    for reg, due in found:
-        by_reg.setdefault(reg.key, []).append((reg, due))
-    for items in by_reg.values():
-        reg = items[0][0]
-        # a missing record (row_id None: a report not filed, a meeting not held) has no row to look up
-        mods = _row_modules(reg, sorted({d.row_id for _r, d in items if d.row_id is not None}))
-        for _r, due in items:
-            m = mods.get(due.row_id, reg.module)
-            if module is not None and m != module:
-                continue
-            label = str(reg.name) if module is not None else str(registry.module_label(m))
-            slot = per.setdefault(label, [0, 0])
-            slot[0 if timerules.stage_of(due, now) == timerules.REMINDER else 1] += 1
+    for k, n_soon, n in db.session.execute(q):
+        label = str(registry.get(k).name) if module is not None else str(registry.module_label(k))
+        slot = per.setdefault(label, [0, 0])
+        slot[0] += int(n_soon or 0)
+        slot[1] += int(n) - int(n_soon or 0)
     rows = sorted((k, v[0], v[1]) for k, v in per.items())
     first = _("Register") if module is not None else _("Module")
     return Chart(

@@ -119,7 +119,8 @@ def _values(reg, rule: TimeRule, due: Due, now: dt.datetime) -> dict:
         "row_key": due.row_key,
         "row_id": due.row_id,
         "rule_code": due.rule,
-        "source": rule.code,
+        "source": _source(reg, rule),
+        "occurrence": due.due_at,
         "title": (due.title or "")[:300],
         "owner_id": due.owner_id,
         "org_unit_id": due.org_unit_id,
@@ -131,7 +132,18 @@ def _values(reg, rule: TimeRule, due: Due, now: dt.datetime) -> dict:
     }
 
 
-COMPARED = ("title", "owner_id", "org_unit_id", "module", "remind_at", "due_at", "notice_at", "fixed_stage", "row_id")
+COMPARED = (
+    "occurrence",
+    "title",
+    "owner_id",
+    "org_unit_id",
+    "module",
+    "remind_at",
+    "due_at",
+    "notice_at",
+    "fixed_stage",
+    "row_id",
+)
 KEPT_WHEN_EXTENDED = ("remind_at", "due_at", "notice_at")  # a 督办's new deadline outlives a recompute
 
 
@@ -172,31 +184,45 @@ def _fill_units(reg, dues: list[Due]) -> list[Due]:
 # --- the diff -------------------------------------------------------------------------------
 
 
-Key = tuple[int, str]  # (row_key, rule_code) within one register and source rule
+# An item's identity within (register, source rule): (row_key, rule_code, occurrence). A declared
+# rule has one due per row (occurrence None: a new deadline updates the item); an irregular one
+# may report a row several times (each missed weekly session of one schedule) — each is an item.
+Key = tuple[int, str, "dt.datetime | None"]
 
 
-def _open_items(session, reg_key: str, source: str, row_keys=None) -> dict[Key, dict]:
-    base = sa.select(T).where(T.c.register_key == reg_key, T.c.source == source, T.c.resolved_at.is_(None))
-    if row_keys is None:
-        return {(r.row_key, r.rule_code): dict(r._mapping) for r in session.execute(base)}
+def _key(rule: TimeRule, row_key: int, rule_code: str, occurrence: dt.datetime) -> Key:
+    return (row_key, rule_code, None if rule.declared else occurrence)
+
+
+def _source(reg, rule: TimeRule) -> str:
+    """The rule's code, made unique within the register (two rules sharing a code stay apart)."""
+    same = [r for r in reg.time_rules if r.code == rule.code]
+    n = next(i for i, r in enumerate(same) if r is rule)
+    return rule.code if n == 0 else f"{rule.code}#{n + 1}"
+
+
+def _open_items(session, reg, rule: TimeRule, row_keys=None) -> dict[Key, dict]:
+    base = sa.select(T).where(T.c.register_key == reg.key, T.c.source == _source(reg, rule), T.c.resolved_at.is_(None))
+    parts = [base] if row_keys is None else []
+    keys = sorted(row_keys or ())
+    parts += [base.where(T.c.row_key.in_(keys[i : i + CHUNK])) for i in range(0, len(keys), CHUNK)]
     out: dict[Key, dict] = {}
-    keys = sorted(row_keys)
-    for i in range(0, len(keys), CHUNK):
-        part = base.where(T.c.row_key.in_(keys[i : i + CHUNK]))
-        out.update({(r.row_key, r.rule_code): dict(r._mapping) for r in session.execute(part)})
+    for part in parts:
+        for r in session.execute(part):
+            out[_key(rule, r.row_key, r.rule_code, r.occurrence)] = dict(r._mapping)
     return out
 
 
-def _closed_by_hand(session, reg_key: str, source: str, keys: Iterable[Key]) -> set[tuple[Key, dt.datetime]]:
+def _closed_by_hand(session, reg, rule: TimeRule, keys: Iterable[Key]) -> set[tuple[Key, dt.datetime]]:
     row_keys = sorted({k[0] for k in keys})
     out = set()
     for i in range(0, len(row_keys), CHUNK):
         out |= {
-            ((r.row_key, r.rule_code), r.due_at)
+            (_key(rule, r.row_key, r.rule_code, r.occurrence), r.occurrence)
             for r in session.execute(
-                sa.select(T.c.row_key, T.c.rule_code, T.c.due_at).where(
-                    T.c.register_key == reg_key,
-                    T.c.source == source,
+                sa.select(T.c.row_key, T.c.rule_code, T.c.occurrence).where(
+                    T.c.register_key == reg.key,
+                    T.c.source == _source(reg, rule),
                     T.c.resolution == CLOSED_BY_HAND,
                     T.c.row_key.in_(row_keys[i : i + CHUNK]),
                 )
@@ -211,15 +237,15 @@ def _sync(session, reg, rule: TimeRule, dues: Iterable[Due], now: dt.datetime, r
     for due in dues:
         if row_keys is not None and due.row_key not in row_keys:
             continue
-        wanted[(due.row_key, due.rule)] = _values(reg, rule, due, now)  # reported twice: the last wins
-    have = _open_items(session, reg.key, rule.code, row_keys)
+        wanted[_key(rule, due.row_key, due.rule, due.due_at)] = _values(reg, rule, due, now)
+    have = _open_items(session, reg, rule, row_keys)
     changes: list[Change] = []
     new_keys = [k for k in wanted if k not in have]
-    skip = _closed_by_hand(session, reg.key, rule.code, new_keys) if new_keys else set()
+    skip = _closed_by_hand(session, reg, rule, new_keys) if new_keys else set()
     inserts = []
     for key in new_keys:
         v = wanted[key]
-        if (key, v["due_at"]) in skip:  # closed by hand (销号) for this very deadline: stays closed
+        if (key, v["occurrence"]) in skip:  # closed by hand (销号) for this very deadline: stays closed
             continue
         stage = stage_at(v["remind_at"], v["due_at"], v["notice_at"], v["fixed_stage"], now)
         inserts.append({**v, "stage": stage, "opened_at": now, "stage_changed_at": now, "urged_count": 0})
@@ -350,13 +376,13 @@ def drift(now: dt.datetime | None = None) -> list[str]:
     for reg in registry.all_registers():
         for rule in reg.time_rules:
             dues = _fill_units(reg, _rule_dues(reg, rule, now))
-            wanted = {(d.row_key, d.rule): _values(reg, rule, d, now) for d in dues}
-            have = _open_items(db.session, reg.key, rule.code)
-            closed = _closed_by_hand(db.session, reg.key, rule.code, set(wanted) - set(have)) if wanted else set()
+            wanted = {_key(rule, d.row_key, d.rule, d.due_at): _values(reg, rule, d, now) for d in dues}
+            have = _open_items(db.session, reg, rule)
+            closed = _closed_by_hand(db.session, reg, rule, set(wanted) - set(have)) if wanted else set()
             for key, v in wanted.items():
                 old = have.get(key)
                 if old is None:
-                    if (key, v["due_at"]) not in closed:
+                    if (key, v["occurrence"]) not in closed:
                         out.append(f"{reg.key}#{key[0]} {key[1]}: missing from the ledger")
                     continue
                 fields = [

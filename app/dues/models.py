@@ -34,6 +34,7 @@ class DueItem(db.Model):
             "source",
             "row_key",
             "rule_code",
+            "occurrence",
             unique=True,
             sqlite_where=OPEN,
             postgresql_where=OPEN,
@@ -56,6 +57,7 @@ class DueItem(db.Model):
     module = sa.Column(sa.String(20), nullable=False)  # the row's module (its own, for meetings and work items)
     remind_at = sa.Column(sa.DateTime, nullable=False)  # shown from here on (due_at - the rule's soon)
     due_at = sa.Column(sa.DateTime, nullable=False)
+    occurrence = sa.Column(sa.DateTime, nullable=False)  # the deadline as the rule reports it (not extended)
     notice_at = sa.Column(sa.DateTime)  # 通报 from here on; None: the rule fixes the stage
     fixed_stage = sa.Column(sa.String(20))  # the rule's own stage, instead of the ladder
     extended_to = sa.Column(sa.DateTime)  # a new deadline set by 督办 (kept over the rule's)

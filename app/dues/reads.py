@@ -20,7 +20,7 @@ from flask import has_request_context
 from app.core import clock, registry, scope
 from app.core.scope import Principal
 
-from .ledger import STAGES_SHOWN, stage_at, stage_case
+from .ledger import STAGES_SHOWN, stage_at, stage_case  # noqa: F401 (stage_case: for readers)
 from .models import DueItem
 
 T = DueItem.__table__
@@ -78,9 +78,9 @@ def scope_clause(p: Principal | None = None):
     return sa.or_(*parts) if parts else sa.false()
 
 
-def shown(now: dt.datetime, p: Principal | None = None):
-    """WHERE for open items whose reminder has started, in scope."""
-    conds = [T.c.resolved_at.is_(None), T.c.remind_at <= now]
+def shown(now: dt.datetime, p: Principal | None = None, upcoming: bool = False):
+    """WHERE for open items whose reminder has started (or not yet: upcoming=True), in scope."""
+    conds = [T.c.resolved_at.is_(None)] + ([] if upcoming else [T.c.remind_at <= now])
     cond = scope_clause(p)
     if cond is not None:
         conds.append(cond)
@@ -171,12 +171,14 @@ def _named():
     )
 
 
-def items(now: dt.datetime | None = None, where=None, limit: int | None = None, order=None) -> list[Item]:
-    """Open, shown items in scope, most urgent (earliest due) first."""
+def items(
+    now: dt.datetime | None = None, where=None, limit: int | None = None, order=None, upcoming: bool = False
+) -> list[Item]:
+    """Open, shown items in scope (also those before their reminder: upcoming), earliest due first."""
     from app.extensions import db
 
     now = now or clock.now()
-    q = _named().where(shown(now))
+    q = _named().where(shown(now, upcoming=upcoming))
     if where is not None:
         q = q.where(where)
     q = q.order_by(*(order or (T.c.due_at, T.c.id)))

@@ -40,6 +40,7 @@ def upgrade():
         sa.Column("module", sa.String(length=20), nullable=False),
         sa.Column("remind_at", sa.DateTime(), nullable=False),
         sa.Column("due_at", sa.DateTime(), nullable=False),
+        sa.Column("occurrence", sa.DateTime(), nullable=False),
         sa.Column("notice_at", sa.DateTime(), nullable=True),
         sa.Column("fixed_stage", sa.String(length=20), nullable=True),
         sa.Column("extended_to", sa.DateTime(), nullable=True),
@@ -80,7 +81,7 @@ def upgrade():
         batch_op.create_index("ix_due_item_row", ["register_key", "row_key"], unique=False)
         batch_op.create_index(
             "uq_due_item_open",
-            ["register_key", "source", "row_key", "rule_code"],
+            ["register_key", "source", "row_key", "rule_code", "occurrence"],
             unique=True,
             sqlite_where=sa.text("resolved_at IS NULL"),
             postgresql_where=sa.text("resolved_at IS NULL"),
