@@ -26,6 +26,10 @@ class Config:
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
+    # a page reading the due ledger runs the sweep itself when none ran for this long (the
+    # scheduler sweeps every 15 minutes, so with it up no page does)
+    DUES_STALE_MINUTES = int(os.environ.get("JIEDAO_DUES_STALE_MINUTES", "30"))
+
     APP_NAME = os.environ.get("JIEDAO_APP_NAME", "街道工作台账")
     APP_THEME = ""
     TIMEZONE = os.environ.get("JIEDAO_TIMEZONE", "Asia/Shanghai")

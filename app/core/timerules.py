@@ -68,6 +68,7 @@ class TimeRule:
     stage: str | None = None  # a fixed stage instead of the ladder
     watch: Sequence[str] = ()  # other registers whose writes change these dues (a parent's state)
     manual_close: bool = True  # may a 督办 role close (销号) the due by hand
+    per_row: bool = False  # an irregular check that takes `ids=` (the rows a write touched) as well
 
     @property
     def declared(self) -> bool:

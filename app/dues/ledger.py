@@ -231,13 +231,14 @@ def _closed_by_hand(session, reg, rule: TimeRule, keys: Iterable[Key]) -> set[tu
     return out
 
 
-def _sync(session, reg, rule: TimeRule, dues: Iterable[Due], now: dt.datetime, row_keys=None) -> list[Change]:
-    """Make the open items of (reg, rule) — of `row_keys` only, when given — equal `dues`."""
+def _sync(session, reg, rule: TimeRule, dues: Iterable[Due], now: dt.datetime, row_keys=None, at=None) -> list[Change]:
+    """Make the open items of (reg, rule) — of `row_keys` only, when given — equal `dues`, which
+    an irregular rule computed as of `at` (default now)."""
     wanted: dict[Key, dict] = {}
     for due in dues:
         if row_keys is not None and due.row_key not in row_keys:
             continue
-        wanted[_key(rule, due.row_key, due.rule, due.due_at)] = _values(reg, rule, due, now)
+        wanted[_key(rule, due.row_key, due.rule, due.due_at)] = _values(reg, rule, due, at or now)
     have = _open_items(session, reg, rule, row_keys)
     changes: list[Change] = []
     new_keys = [k for k in wanted if k not in have]
@@ -251,7 +252,7 @@ def _sync(session, reg, rule: TimeRule, dues: Iterable[Due], now: dt.datetime, r
         inserts.append({**v, "stage": stage, "opened_at": now, "stage_changed_at": now, "urged_count": 0})
     for part in range(0, len(inserts), CHUNK):
         rows = inserts[part : part + CHUNK]
-        ids = session.execute(sa.insert(T).returning(T.c.id), rows).scalars().all()
+        ids = session.execute(sa.insert(T).returning(T.c.id, sort_by_parameter_order=True), rows).scalars().all()
         for item_id, v in zip(ids, rows):
             changes.append(Change(item_id, reg.key, v["row_key"], v["rule_code"], None, v["stage"], v))
     for key, old in have.items():
@@ -264,6 +265,8 @@ def _sync(session, reg, rule: TimeRule, dues: Iterable[Due], now: dt.datetime, r
             continue
         if old["extended_to"] is not None:
             v = {**v, **{k: old[k] for k in KEPT_WHEN_EXTENDED}}
+        elif not rule.declared and old["remind_at"] <= (at or now):
+            v = {**v, "remind_at": old["remind_at"]}  # shown since it was first reported
         diff = {k: v[k] for k in COMPARED if old[k] != v[k]}
         stage = stage_at(v["remind_at"], v["due_at"], v["notice_at"], v["fixed_stage"], now)
         if stage != old["stage"]:
@@ -294,17 +297,25 @@ def _rules_touched_by(reg_key: str) -> list[tuple[registry.Register, TimeRule, b
 def refresh(session, touched: dict[str, set[int]], now: dt.datetime | None = None, stats=None) -> int:
     """Recompute the dues of written rows ({register key: ids}); returns the items changed."""
     now = now or clock.now()
+    # Irregular rules are evaluated as of the last sweep, on writes too: the ledger then holds
+    # what they reported at one instant (drift() can recompute it exactly); the data is new.
+    at = swept_at() or now
     stats = stats if stats is not None else Counter()
     changes: list[Change] = []
     done: set[tuple[str, str]] = set()
     for reg_key, ids in touched.items():
         for reg, rule, own in _rules_touched_by(reg_key):
-            if own and rule.declared:
+            if own and (rule.declared or rule.per_row):  # just the written rows
                 keys = set(ids)
-                changes += _sync(session, reg, rule, timerules.declared_dues(reg, rule, None, keys), now, keys)
+                dues = (
+                    timerules.declared_dues(reg, rule, None, keys)
+                    if rule.declared
+                    else _fill_units(reg, list(rule.check(at, ids=keys)))
+                )
+                changes += _sync(session, reg, rule, dues, now, keys, at)
             elif (reg.key, rule.code) not in done:  # the whole rule, once per commit
                 done.add((reg.key, rule.code))
-                changes += _sync(session, reg, rule, _fill_units(reg, _rule_dues(reg, rule, now)), now)
+                changes += _sync(session, reg, rule, _fill_units(reg, _rule_dues(reg, rule, at)), now, None, at)
     _tell(changes, now, stats)
     return len(changes)
 
@@ -367,17 +378,36 @@ def rebuild(now: dt.datetime | None = None) -> Counter:
     return stats
 
 
-def drift(now: dt.datetime | None = None) -> list[str]:
-    """Where the ledger differs from a recompute of the rows (empty when they agree)."""
+def _sample_keys(reg, rule: TimeRule, n: int) -> set[int]:
+    """Up to n row ids of a declared rule to recompute: its newest ledger items and newest rows."""
     from app.extensions import db
 
-    now = now or clock.now()
+    items = sa.select(T.c.row_key).where(
+        T.c.register_key == reg.key, T.c.source == _source(reg, rule), T.c.resolved_at.is_(None)
+    )
+    keys = set(db.session.execute(items.order_by(T.c.id.desc()).limit(n)).scalars())
+    rows = sa.select(reg.model.id).order_by(reg.model.id.desc()).limit(n)
+    return keys | set(db.session.execute(rows).scalars())
+
+
+def drift(at: dt.datetime | None = None, sample: int | None = None) -> list[str]:
+    """Where the ledger differs from a recompute of the rows (empty when they agree). Irregular
+    rules are recomputed as of `at`, by default the last sweep (the instant the ledger holds them
+    as of). With `sample`, declared rules are recomputed for their newest `sample` items and rows."""
+    from app.extensions import db
+
+    at = at or swept_at() or clock.now()
     out = []
     for reg in registry.all_registers():
         for rule in reg.time_rules:
-            dues = _fill_units(reg, _rule_dues(reg, rule, now))
-            wanted = {_key(rule, d.row_key, d.rule, d.due_at): _values(reg, rule, d, now) for d in dues}
-            have = _open_items(db.session, reg, rule)
+            keys = _sample_keys(reg, rule, sample) if sample and rule.declared else None
+            if rule.declared:
+                dues = timerules.declared_dues(reg, rule, None, keys)
+            else:
+                dues = _fill_units(reg, _rule_dues(reg, rule, at))
+            wanted = {_key(rule, d.row_key, d.rule, d.due_at): _values(reg, rule, d, at) for d in dues}
+            ignored = set(KEPT_WHEN_EXTENDED) if rule.declared else {"remind_at"}  # irregular: first reported
+            have = _open_items(db.session, reg, rule, keys)
             closed = _closed_by_hand(db.session, reg, rule, set(wanted) - set(have)) if wanted else set()
             for key, v in wanted.items():
                 old = have.get(key)
@@ -386,7 +416,9 @@ def drift(now: dt.datetime | None = None) -> list[str]:
                         out.append(f"{reg.key}#{key[0]} {key[1]}: missing from the ledger")
                     continue
                 fields = [
-                    k for k in COMPARED if old[k] != v[k] and not (old["extended_to"] and k in KEPT_WHEN_EXTENDED)
+                    k
+                    for k in COMPARED
+                    if old[k] != v[k] and not (k in ignored and (old["extended_to"] or not rule.declared))
                 ]
                 if fields:
                     out.append(f"{reg.key}#{key[0]} {key[1]}: {', '.join(fields)} differ")
@@ -410,16 +442,21 @@ def swept_at():
     return row.swept_at if row else None
 
 
-STALE = dt.timedelta(minutes=10)
+def stale_after() -> dt.timedelta:
+    """How old the last sweep may be before a page runs one (config DUES_STALE_MINUTES; longer than
+    the scheduler's 15-minute interval, so with the scheduler up no page ever sweeps)."""
+    from flask import current_app
+
+    return dt.timedelta(minutes=current_app.config.get("DUES_STALE_MINUTES", 30))
 
 
 def ensure_current(now: dt.datetime | None = None) -> None:
-    """Before a page reads the ledger: if no sweep ran within STALE of `now` (the scheduler is
-    down, or a test moved the clock) run one — under the sweep's lock — so stages and missing
-    records are as of now. With the scheduler running (every 5 minutes) this does nothing."""
+    """Before a page reads the ledger: if no sweep ran within stale_after() of `now` (the
+    scheduler is down, or a test moved the clock) run one — under the sweep's lock — so stages
+    and missing records are as of now."""
     now = now or clock.now()
     last = swept_at()
-    if last is not None and abs(now - last) <= STALE:
+    if last is not None and abs(now - last) <= stale_after():
         return
     from app.maintenance.locks import exclusive
 

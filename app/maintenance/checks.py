@@ -89,5 +89,18 @@ def orphan_rows() -> list[str]:
     return problems
 
 
+DRIFT_SAMPLE = 1000  # rows per declared rule recomputed by `flask check` (`flask dues check`: all)
+
+
+def ledger_drift() -> list[str]:
+    """The due ledger against a recompute of a sample of rows (app.dues.ledger.drift)."""
+    from app.dues import ledger
+
+    return ledger.drift(sample=DRIFT_SAMPLE)
+
+
 def run() -> dict[str, list[str]]:
-    return {"migrations": pending_migrations(), "indexes": missing_indexes(), "orphans": orphan_rows()}
+    found = {"migrations": pending_migrations(), "indexes": missing_indexes(), "orphans": orphan_rows()}
+    if not found["migrations"]:  # the ledger's tables exist
+        found["due_ledger"] = ledger_drift()
+    return found

@@ -12,7 +12,7 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("check")
     @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
     def check_cmd(as_json):
-        """Report pending migrations, missing indexes and orphan rows; exit 1 when anything is wrong."""
+        """Report pending migrations, missing indexes, orphan rows and due-ledger drift; exit 1 when anything is wrong."""
         from .checks import run
 
         found = run()

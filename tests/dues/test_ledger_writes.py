@@ -208,7 +208,7 @@ def test_rebuild_is_idempotent_and_check_finds_drift(app, db):
 def test_each_users_ledger_is_the_recompute_of_their_scope(app, db, role):
     """For every role: the items the ledger shows equal what the rules report within the scope."""
     now = clock.now()
-    ledger.ensure_current(now)
+    ledger.sweep(now)
     with app.test_request_context():
         g.jiedao_principal = scope.build_principal(f.user(LOGIN_FOR_ROLE[role]))
         expected = {(reg.key, d.row_key, d.rule, d.due_at) for reg, d in timerules.collect(now)}
