@@ -194,7 +194,11 @@ def test_an_item_not_yet_due_is_nowhere_and_a_done_one_leaves(app, db, rows, cli
 def test_the_api_is_the_page_and_needs_a_login(app, db, rows, clients):
     for username in ("sq1", "leader", "dcb"):
         c = clients(username)
-        assert _sections(text(c.get("/todo/"))) == _api_groups(c)
+        page = text(c.get("/todo/"))
+        assert _sections(page) == _api_groups(c)
+        # cards, not a wide table: on a phone each item stacks (the page's own @media rule)
+        content = page[page.index('id="todo-title"') :]
+        assert "<table" not in content and "@media (max-width: 767px)" in page
     r = clients(None).get("/api/v1/todo/")
     assert r.status_code == 401 and r.is_json
     # a bearer token works like the session
