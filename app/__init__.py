@@ -14,21 +14,24 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class HomeView(IndexView):
-    """The index page: logged-in users land on their dashboard (app.dashboards) when they may open it."""
+    """The index page: logged-in users land on their 我的待办 (app.todo), the administrator on the
+    dashboard (app.dashboards); each only when they may open it, the other one otherwise."""
 
     index_template = "jiedao/index.html"
     home_endpoint, home_permission = "DashboardView.index", ("can_read", "dashboard")
+    todo_endpoint, todo_permission = "TodoView.index", ("can_read", "todo")
 
     @expose("/")
     def index(self):
         user = getattr(g, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and self.home_endpoint in current_app.view_functions
-            and self.appbuilder.sm.has_access(*self.home_permission)
-        ):
-            return redirect(url_for(self.home_endpoint))
+        if user is not None and user.is_authenticated:
+            from .core import permissions
+
+            admin = any(r.name == permissions.ROLES[permissions.ADMIN_ROLE][0] for r in user.roles)
+            homes = [(self.todo_endpoint, self.todo_permission), (self.home_endpoint, self.home_permission)]
+            for endpoint, permission in reversed(homes) if admin else homes:
+                if endpoint in current_app.view_functions and self.appbuilder.sm.has_access(*permission):
+                    return redirect(url_for(endpoint))
         return super().index()
 
 

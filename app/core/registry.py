@@ -44,6 +44,7 @@ PACKAGES = (
     "app.modules.fuwu",
     "app.dues",
     "app.escalation",
+    "app.todo",
     "app.calendar",
     "app.dashboards",
     "app.jobs",

@@ -16,6 +16,7 @@ from flask_appbuilder.api import safe
 from flask_appbuilder.const import API_FILTERS_RIS_KEY, API_ORDER_COLUMN_RIS_KEY
 from flask_appbuilder.exceptions import InvalidColumnFilterFABException, InvalidOrderByColumnFABException
 from flask_appbuilder.security.decorators import protect
+from flask_appbuilder.utils.base import is_safe_redirect_url
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from marshmallow.fields import Enum
@@ -212,6 +213,10 @@ class ScopedModelView(ModelView):
             flash(refusal.message, "danger")
         else:
             self._flash_saved(_("Done: %(step)s.", step=t.label), warnings)
+        # a step taken from another page (我的待办) goes back there; only to a path of this site
+        back = request.form.get("next", "")
+        if back.startswith("/") and not back.startswith("//") and "\\" not in back and is_safe_redirect_url(back):
+            return redirect(back)
         return redirect(url_for(f"{self.endpoint}.show", pk=item.id))
 
     def _show(self, pk):

@@ -10,7 +10,9 @@ pytestmark = pytest.mark.browser
 
 def test_leader_opens_the_escalation_list_and_the_dashboards(person):
     leader = person("leader")
-    assert "/dashboard/" in leader.page.url
+    assert "/todo/" in leader.page.url  # home of every role but the administrator (app.todo)
+    leader.page.goto(leader.base + "/dashboard/")
+    leader.seen()
     leader.page.wait_for_selector("#chart-registers canvas")
     leader.menu("公共", "督办预警")
     assert leader.page.locator("table.escalation-list tbody tr").count() > 0

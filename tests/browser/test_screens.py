@@ -29,7 +29,7 @@ def test_main_pages_fit_the_screen(person, phone):
     for login, pages in PAGES.items():
         someone = person(login, phone=phone)
         someone.assert_no_horizontal_scroll()
-        someone.shoot(f"{login}-dashboard")
+        someone.shoot(f"{login}-todo")  # where the login lands (app.todo)
         if phone:
             assert someone.page.locator(".navbar-toggle").is_visible()
             assert not someone.page.locator(".navbar-nav").first.is_visible()  # collapsed behind the button

@@ -5,9 +5,10 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-def test_login_lands_on_the_dashboard_with_drawn_charts(login, live_server):
+def test_login_lands_on_the_todo_and_the_dashboard_draws_its_charts(login, live_server):
     page = login("leader")
-    assert "/dashboard/" in page.url
+    assert "/todo/" in page.url  # home of every role but the administrator (app.todo)
+    page.goto(f"{live_server}/dashboard/")
     page.wait_for_selector("#chart-registers canvas", timeout=15000)
     assert page.evaluate("typeof echarts") == "object"
     page.click("#panel-registers summary")

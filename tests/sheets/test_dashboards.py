@@ -30,9 +30,11 @@ def _live_count(model, *where):
     ).scalar()
 
 
-def test_index_redirects_logged_in_users_to_the_dashboard(clients):
-    r = clients("sq1").get("/")
+def test_index_redirects_the_admin_to_the_dashboard_and_others_to_their_todo(clients):
+    r = clients("admin").get("/")
     assert r.status_code == 302 and r.headers["Location"].endswith("/dashboard/")
+    r = clients("sq1").get("/")  # every other role lands on 我的待办 (app.todo); the dashboard stays in the menu
+    assert r.status_code == 302 and r.headers["Location"].endswith("/todo/")
     assert clients(None).get("/").status_code == 200
 
 
