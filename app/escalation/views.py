@@ -51,7 +51,7 @@ def _org_options() -> list[tuple[int, str]]:
         out.append((c.id, c.name))
         for g in grids:
             if g.parent_id == c.id:
-                out.append((g.id, f"{c.name} · {g.name}"))
+                out.append((g.id, f"\u3000{g.name}"))  # indented under its community
                 placed.add(g.id)
     out += [(g.id, g.name) for g in grids if g.id not in placed]
     return out
