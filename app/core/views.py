@@ -25,7 +25,7 @@ from sqlalchemy.orm import MANYTOMANY, MANYTOONE
 from wtforms import BooleanField, HiddenField, TimeField
 from wtforms import validators as wtv
 
-from . import imports, pii, search, spreadsheets, values, workflow, writes
+from . import imports, panels, pii, search, spreadsheets, values, workflow, writes
 from .enums import EnumSet
 from .fields import DecimalTextField, EnumSetField, LabeledEnumField, LocalDateTimeField, TypedDecimal
 from .interface import ScopedInterface, WritableOrgUnits
@@ -243,7 +243,15 @@ class ScopedModelView(ModelView):
             actions=actions,
             fieldsets=show_fieldsets or self.show_fieldsets,
             modelview_name=self.__class__.__name__,
+            row_panels=panels.show_panels(self.register, item.id),  # blocks other packages add (its dues …)
         )
+        return widgets
+
+    def _get_list_widget(self, **kwargs):
+        # marks other packages put on the page's rows (overdue …): one call for the page's ids
+        widgets = super()._get_list_widget(**kwargs)
+        widget = widgets["list"]
+        widget.template_args["row_marks"] = panels.row_marks(self.register, widget.template_args.get("pks") or [])
         return widgets
 
     @expose("/download/<string:filename>")

@@ -208,3 +208,19 @@ def mine_clause(p: Principal | None = None):
         return sa.false()
     unowned_here = sa.and_(T.c.owner_id.is_(None), T.c.org_unit_id == p.org_unit_id) if p.org_unit_id else sa.false()
     return sa.or_(T.c.owner_id == p.user_id, unowned_here)
+
+
+# --- dues-esc ---
+
+
+def item_by_id(item_id: int, now: dt.datetime | None = None) -> Item | None:
+    """One item in the viewer's scope, open or resolved, shown or not yet (its page and the
+    actions on it); None when there is no such item or it is outside the scope."""
+    from app.extensions import db
+
+    q = _named().where(T.c.id == item_id)
+    cond = scope_clause()
+    if cond is not None:
+        q = q.where(cond)
+    row = db.session.execute(q).first()
+    return Item(row, now or clock.now()) if row is not None else None
