@@ -337,7 +337,7 @@ def close(item, note: str, upload: tuple[str, bytes] | None = None, p=None) -> s
         # the ledger's listeners hear the resolution (the item's escalation records are resolved)
         old = dict(item.row._mapping)
         change = ledger.Change(item.id, item.register_key, item.row_key, item.rule_code, old["stage"], None, old)
-        ledger._tell([change], now, Counter())
+        ledger.tell([change], now, Counter())
         db.session.commit()
         stored = None
     except writes.WriteRefused as refused:  # the file's type or size

@@ -71,7 +71,8 @@ def on_change(fn: Listener) -> Listener:
     return fn
 
 
-def _tell(changes: list[Change], now: dt.datetime, stats: Counter) -> None:
+def tell(changes: list[Change], now: dt.datetime, stats: Counter) -> None:
+    """Pass changes to every listener (the ledger's own ways in, and an action that closes an item)."""
     if changes:
         for fn in _listeners:
             fn(changes, now, stats)
@@ -316,7 +317,7 @@ def refresh(session, touched: dict[str, set[int]], now: dt.datetime | None = Non
             elif (reg.key, rule.code) not in done:  # the whole rule, once per commit
                 done.add((reg.key, rule.code))
                 changes += _sync(session, reg, rule, _fill_units(reg, _rule_dues(reg, rule, at)), now, None, at)
-    _tell(changes, now, stats)
+    tell(changes, now, stats)
     return len(changes)
 
 
@@ -350,7 +351,7 @@ def sweep(now: dt.datetime | None = None) -> Counter:
         for rule in reg.time_rules:
             if not rule.declared:
                 changes += _sync(session, reg, rule, _fill_units(reg, _rule_dues(reg, rule, now)), now)
-    _tell(changes, now, stats)
+    tell(changes, now, stats)
     _mark_swept(session, now)
     stats["changed"] += len(changes)
     stats["due"] = session.execute(
@@ -371,7 +372,7 @@ def rebuild(now: dt.datetime | None = None) -> Counter:
         for reg in registry.all_registers():
             for rule in reg.time_rules:
                 changes += _sync(db.session, reg, rule, _fill_units(reg, _rule_dues(reg, rule, now)), now)
-        _tell(changes, now, stats)
+        tell(changes, now, stats)
         _mark_swept(db.session, now)
         db.session.commit()
     stats["changed"] += len(changes)
