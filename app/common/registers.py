@@ -13,6 +13,7 @@ from app.org.models import AppUser
 
 from . import rules
 from .enums import MeetingStatus as MS
+from .enums import MeetingType
 from .enums import WorkItemStatus as WIS
 from .models import Attachment, AuditLog, Meeting, ScheduleRule, WorkCalendar, WorkItem
 
@@ -87,6 +88,19 @@ registry.add(
             ),
         ),
         time_rules=(
+            TimeRule(
+                "TR-04",
+                _l("Analysis meeting topics circulated before the meeting"),
+                deadline="planned_start",
+                open=lambda m: (
+                    (m.meeting_type == MeetingType.dangjian_analysis)
+                    & m.status.in_([MS.planned, MS.postponed])
+                    & m.topics_circulated_at.is_(None)
+                ),
+                owner=lambda m: m.topics_set_by_id or m.chair_id,
+                title="title",
+                soon=dt.timedelta(days=3),
+            ),
             TimeRule(
                 "TR-35",
                 _l("Emergency enforcement analysis held the same day"),

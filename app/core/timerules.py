@@ -113,7 +113,7 @@ def declared_dues(reg, rule: TimeRule, now: dt.datetime | None = None, ids=None)
             title = getattr(row, rule.title)
         else:
             title = str(row)
-        if callable(rule.owner):  # the user is on a parent row (watch= the parent's register)
+        if callable(rule.owner):  # a parent's user (watch= its register), or one column falling back on another
             owner = rule.owner(row)
         else:
             owner = getattr(row, rule.owner) if rule.owner else None
