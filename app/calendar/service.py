@@ -239,9 +239,12 @@ def deadlines(start: dt.date, end: dt.date, now: dt.datetime) -> list[Occurrence
     return out
 
 
-def missed_sessions(now: dt.datetime, days: int = 35):
+def missed_sessions(now: dt.datetime, days: int = 35, per_rule: bool = False):
     """TimeRule check of schedule_rule: past occurrences of meeting rules with no meeting (any scope:
-    collect() keeps what the viewer may see). Looks back `days` days."""
+    collect() keeps what the viewer may see). Looks back `days` days.
+
+    per_rule: one Due per schedule rule (the ledger keeps one item per row and rule): due at its
+    earliest missed occurrence, the title naming every missed day."""
     from app.common.models import Meeting, ScheduleRule
     from app.core.timerules import Due
     from app.extensions import db
@@ -286,9 +289,19 @@ def missed_sessions(now: dt.datetime, days: int = 35):
         robj = parse_rule(rule.rrule, rule.start_time)
         fulfilling = by_rule.get(rule.id, []) + (by_type.get(rule.meeting_type, []) if _by_type(rule) else [])
         held = {period_key(robj, (m.actual_start or m.planned_start).date()) for m in fulfilling}
-        for day, _orig, _start in expand(
-            rule.rrule, start, end, work, bool(rule.shift_to_working_day), rule.start_time
-        ):
-            due_at = dt.datetime.combine(day, dt.time(23, 59, 59))
-            if due_at < now and period_key(robj, day) not in held:
-                yield Due("SR", rule.id, due_at, f"{rule.name}（{day:%m月%d日}）")
+        missed = [
+            day
+            for day, _orig, _start in expand(
+                rule.rrule, start, end, work, bool(rule.shift_to_working_day), rule.start_time
+            )
+            if dt.datetime.combine(day, dt.time(23, 59, 59)) < now and period_key(robj, day) not in held
+        ]
+        if per_rule and missed:
+            missed.sort()
+            days = "、".join(f"{day:%m月%d日}" for day in missed)
+            yield Due(OWN_RULE, rule.id, dt.datetime.combine(missed[0], dt.time(23, 59, 59)), f"{rule.name}（{days}）")
+            continue
+        for day in missed:
+            yield Due(
+                OWN_RULE, rule.id, dt.datetime.combine(day, dt.time(23, 59, 59)), f"{rule.name}（{day:%m月%d日}）"
+            )

@@ -1,5 +1,7 @@
 """The shared registers. One line each: the rest is generated."""
 
+import datetime as dt
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -11,6 +13,8 @@ from app.org.models import AppUser
 
 from . import rules
 from .enums import MeetingStatus as MS
+from .enums import MeetingType
+from .enums import WorkItemStatus as WIS
 from .models import Attachment, AuditLog, Meeting, ScheduleRule, WorkCalendar, WorkItem
 
 
@@ -19,9 +23,11 @@ def _meeting_owner(p):
 
 
 def _missed_sessions(now):
+    """SR (irregular: expanding each schedule rule's RRULE over working days is not SQL): one due per
+    rule, at its earliest missed occurrence."""
     from app.calendar.service import missed_sessions
 
-    return missed_sessions(now)
+    return missed_sessions(now, per_rule=True)
 
 
 registry.add(
@@ -81,6 +87,27 @@ registry.add(
                 confirmation=_l("Cancel this meeting?"),
             ),
         ),
+        time_rules=(
+            TimeRule(
+                "TR-04",
+                _l("Analysis meeting topics circulated before the meeting"),
+                deadline="planned_start",
+                open=lambda m: (
+                    (m.meeting_type == MeetingType.dangjian_analysis)
+                    & m.status.in_([MS.planned, MS.postponed])
+                    & m.topics_circulated_at.is_(None)
+                ),
+                owner=lambda m: m.topics_set_by_id or m.chair_id,
+                title="title",
+                soon=dt.timedelta(days=3),
+            ),
+            TimeRule(
+                "TR-35",
+                _l("Emergency enforcement analysis held the same day"),
+                rules.emergency_analyses_due,
+                soon=rules.EMERGENCY_ANALYSIS_REMINDER,
+            ),
+        ),
     ),
     Register(
         "work_item",
@@ -108,7 +135,17 @@ registry.add(
         owner=lambda p: WorkItem.responsible_person_id == p.user_id,
         rules=(rules.check_work_item,),
         icon="fa-tasks",
-        time_rules=(TimeRule("WI", _l("Work item deadline"), rules.overdue_work_items),),
+        time_rules=(
+            TimeRule(
+                "WI",
+                _l("Work item deadline"),
+                deadline="deadline",
+                open=lambda m: m.status.in_([WIS.todo, WIS.in_progress]),
+                owner="responsible_person_id",
+                title="title",
+                soon=dt.timedelta(days=3),
+            ),
+        ),
     ),
     Register(
         "schedule_rule",
@@ -148,7 +185,7 @@ registry.add(
         reference=True,
         rules=(rules.check_schedule_rule,),
         icon="fa-repeat",
-        time_rules=(TimeRule("SR", _l("Scheduled meeting not held"), _missed_sessions),),
+        time_rules=(TimeRule("SR", _l("Scheduled meeting not held"), _missed_sessions, watch=("meeting",)),),
     ),
     Register(
         "work_calendar",

@@ -63,7 +63,7 @@ class TimeRule:
     deadline: str | None = None  # column holding the deadline
     after: dt.timedelta = dt.timedelta(0)  # due = deadline column + after (15 days after receipt)
     open: Callable[[type], Any] | None = None  # model -> SQL condition: the row still owes this
-    owner: str | None = None  # column holding the user who must act
+    owner: str | Callable[[Any], int | None] | None = None  # column holding the user who must act, or row -> id
     title: str | Callable[[Any], str] | None = None  # column, or row -> text
     stage: str | None = None  # a fixed stage instead of the ladder
     watch: Sequence[str] = ()  # other registers whose writes change these dues (a parent's state)
@@ -114,7 +114,10 @@ def declared_dues(reg, rule: TimeRule, now: dt.datetime | None = None, ids=None)
             title = getattr(row, rule.title)
         else:
             title = str(row)
-        owner = getattr(row, rule.owner) if rule.owner else None
+        if callable(rule.owner):  # a parent's user (watch= its register), or one column falling back on another
+            owner = rule.owner(row)
+        else:
+            owner = getattr(row, rule.owner) if rule.owner else None
         unit = getattr(row, reg.scope_column, None)
         module = getattr(row, reg.module_column) if reg.module_column else None
         out.append(

@@ -237,7 +237,7 @@ def test_acceptance_and_closing_deadlines_reach_the_escalation_list(db):
         status=PS.investigating,
         accepted_at=dt.datetime(2026, 3, 2),
     )  # close by 2026-05-01
-    assert ("TR-28", c2.id, timerules.SUPERVISION) in _due_codes(dt.datetime(2026, 5, 2))
+    assert ("TR-28C", c2.id, timerules.SUPERVISION) in _due_codes(dt.datetime(2026, 5, 2))  # its own code
     assert not any(d[1] == c2.id for d in _due_codes(dt.datetime(2026, 4, 1)))
 
 

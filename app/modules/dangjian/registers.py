@@ -1,5 +1,7 @@
 """Registers of 大党建. One line each: the rest is generated."""
 
+import datetime as dt
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -9,6 +11,7 @@ from app.core.timerules import TimeRule
 from app.core.workflow import Transition
 
 from . import rules
+from .enums import MilestoneStatus, ThemeStatus
 from .enums import ProjectStatus as PS
 from .models import (
     AllianceMember,
@@ -184,7 +187,10 @@ registry.add(
         view_mixin=ProjectShowMixin,
         time_rules=(
             TimeRule(
-                "TR-05", _l("Two projects per community declared by 31 January"), rules.communities_short_of_projects
+                "TR-05",
+                _l("Two projects per community declared by 31 January"),
+                rules.communities_short_of_projects,
+                soon=rules.DECLARATION_REMINDER,
             ),
         ),
         icon="fa-flag",
@@ -201,7 +207,18 @@ registry.add(
         anchor="community",
         rules=(rules.check_milestone,),
         icon="fa-map-signs",
-        time_rules=(TimeRule("PM", _l("Project milestone due"), rules.overdue_milestones),),
+        time_rules=(
+            TimeRule(
+                "PM",
+                _l("Project milestone due"),
+                deadline="due_date",
+                open=lambda m: m.status == MilestoneStatus.pending,
+                owner=lambda m: m.project.responsible_person_id,
+                title=lambda m: f"{m.project.title}：{m.name}",
+                soon=dt.timedelta(days=3),
+                watch=("party_project",),  # the project's title and responsible person
+            ),
+        ),
     ),
     Register(
         "party_project_review",
@@ -346,6 +363,15 @@ registry.add(
         anchor="community",
         rules=(rules.check_alliance,),
         icon="fa-handshake-o",
+        time_rules=(
+            TimeRule(
+                "TR-09",
+                _l("Alliance experience summarised each quarter"),
+                rules.alliances_without_summary,
+                soon=rules.SUMMARY_REMINDER,
+                watch=("alliance_record",),
+            ),
+        ),
     ),
     Register(
         "alliance_member",
@@ -595,7 +621,15 @@ registry.add(
         owner=lambda p: MonthlyCheck.volunteer.has(_volunteer_is_mine(p.user_id)),
         rules=(rules.check_monthly_check,),
         icon="fa-calendar-check-o",
-        time_rules=(TimeRule("TR-13", _l("Monthly check by the team leader"), rules.unchecked_months),),
+        time_rules=(
+            TimeRule(
+                "TR-13",
+                _l("Monthly check by the team leader"),
+                rules.unchecked_months,
+                soon=dt.timedelta(days=7),  # reported once the month is over: at most a week before its due
+                watch=("volunteer", "service_team"),  # the member's name, the 团长
+            ),
+        ),
     ),
     Register(
         "theme_activity",
@@ -635,7 +669,19 @@ registry.add(
         owner=lambda p: TuesdayTheme.team.has(ServiceTeam.team_leader_id == p.user_id),
         rules=(rules.check_tuesday_theme,),
         icon="fa-sun-o",
-        time_rules=(TimeRule("TR-14", _l("Tuesday theme set by Monday 23:59"), rules.themes_not_set),),
+        time_rules=(
+            TimeRule(
+                "TR-14",
+                _l("Tuesday theme set by Monday 23:59"),
+                deadline="activity_date",
+                after=-dt.timedelta(days=1),  # the end of the Monday before the Tuesday (rules.theme_deadline)
+                open=lambda m: m.status == ThemeStatus.draft,
+                owner=lambda t: t.team.team_leader_id if t.team else None,
+                title=lambda t: f"{t.activity_date} {t.theme}",
+                soon=dt.timedelta(days=3),
+                watch=("service_team",),  # the 团长 who sets it
+            ),
+        ),
     ),
 )
 

@@ -393,6 +393,7 @@ def check_progress(pr) -> None:
 
 
 DECLARATION_DUE = (1, 31)  # TR-05/TR-06: each community's projects are declared by 31 January
+DECLARATION_REMINDER = dt.timedelta(days=7)
 
 
 def communities_short_of_projects(now: dt.datetime):
@@ -403,7 +404,7 @@ def communities_short_of_projects(now: dt.datetime):
     from .models import PartyProject
 
     due = dt.datetime(now.year, *DECLARATION_DUE, 23, 59, 59)
-    if now < due - dt.timedelta(days=7):
+    if now < due - DECLARATION_REMINDER:
         return
     declared = (
         sa.select(PartyProject.org_unit_id, sa.func.count(PartyProject.id).label("n"))
@@ -432,27 +433,6 @@ def communities_short_of_projects(now: dt.datetime):
             due,
             _("%(community)s: %(n)d of 2 projects declared for %(year)d", community=name, n=n, year=now.year),
             org_unit_id=unit_id,
-        )
-
-
-def overdue_milestones(now: dt.datetime):
-    from .models import PartyProjectMilestone
-
-    horizon = (now + dt.timedelta(days=3)).date()
-    rows = db.session.execute(
-        sa.select(PartyProjectMilestone).where(
-            PartyProjectMilestone.is_deleted.is_(False),
-            PartyProjectMilestone.status == MilestoneStatus.pending,
-            PartyProjectMilestone.due_date <= horizon,
-        )
-    ).scalars()
-    for m in rows:
-        yield Due(
-            "PM",
-            m.id,
-            dt.datetime.combine(m.due_date, dt.time(23, 59, 59)),
-            f"{m.project.title}：{m.name}",
-            m.project.responsible_person_id,
         )
 
 
@@ -649,6 +629,58 @@ def balance_rows(year: int | None, cond=None):
 # ---------------------------------------------------------------- 红色物业联盟 (§3.4)
 
 
+SUMMARY_REMINDER = dt.timedelta(days=30)  # TR-09: reminded in the quarter's last month
+
+
+def quarter_of(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The calendar quarter of `day`: (first day, last day)."""
+    first = dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+    return first, next_month(next_month(next_month(first))) - dt.timedelta(days=1)
+
+
+def summaries_enabled() -> bool:
+    """TR-09 is off unless DANGJIAN_TR09_ENABLED (domain §10.13: 「定期」 has no period in the source)."""
+    return bool(has_app_context() and current_app.config.get("DANGJIAN_TR09_ENABLED"))
+
+
+def alliances_without_summary(now: dt.datetime):
+    """TR-09 (inferred, §3.4, §10.13): each active alliance writes one 方法经验总结 (alliance_record of
+    kind experience) per calendar quarter — a reminder in the quarter's last month, never escalated
+    (fixed stage 提醒), dropped when the quarter ends. An alliance counts from the first quarter that
+    begins after it was established. Irregular: a missing record per period."""
+    if not summaries_enabled():
+        return
+    from app.core.timerules import REMINDER
+
+    from .enums import AllianceRecordKind, AllianceStatus
+    from .models import AllianceRecord, RedPropertyAlliance
+
+    first, last = quarter_of(now.date())
+    due = dt.datetime.combine(last, dt.time(23, 59, 59))
+    if not due - SUMMARY_REMINDER <= now <= due:
+        return
+    written = sa.select(AllianceRecord.alliance_id).where(
+        AllianceRecord.is_deleted.is_(False),
+        AllianceRecord.alliance_id.is_not(None),
+        AllianceRecord.kind == AllianceRecordKind.experience,
+        AllianceRecord.record_date.between(first, last),
+    )
+    rows = db.session.execute(
+        sa.select(RedPropertyAlliance.id, RedPropertyAlliance.name, RedPropertyAlliance.lead_person_id).where(
+            RedPropertyAlliance.is_deleted.is_(False),
+            RedPropertyAlliance.status == AllianceStatus.active,
+            sa.or_(RedPropertyAlliance.established_on.is_(None), RedPropertyAlliance.established_on < first),
+            RedPropertyAlliance.id.not_in(written),
+        )
+    )
+    quarter = (first.month - 1) // 3 + 1
+    for alliance_id, name, lead_id in rows:
+        title = _(
+            "%(alliance)s: experience summary of %(year)s Q%(quarter)s", alliance=name, year=first.year, quarter=quarter
+        )
+        yield Due("TR-09", alliance_id, due, title, lead_id, stage=REMINDER)
+
+
 def check_alliance(a) -> None:
     _anchor(a, a.compound, "compound", _("Choose the compound."))
 
@@ -842,25 +874,3 @@ def check_tuesday_theme(t) -> list[str]:
         if not (t.summary or "").strip():
             raise RuleViolation({"summary": _("Summarise how the day went before marking it carried out.")})
     return warnings
-
-
-def themes_not_set(now: dt.datetime):
-    """TR-14: draft themes whose Tuesday is near or past: reminder until Monday 23:59, then 督办."""
-    from .models import TuesdayTheme
-
-    horizon = (now + dt.timedelta(days=3)).date()
-    rows = db.session.execute(
-        sa.select(TuesdayTheme).where(
-            TuesdayTheme.is_deleted.is_(False),
-            TuesdayTheme.status == ThemeStatus.draft,
-            TuesdayTheme.activity_date <= horizon,
-        )
-    ).scalars()
-    for t in rows:
-        yield Due(
-            "TR-14",
-            t.id,
-            theme_deadline(t.activity_date),
-            f"{t.activity_date} {t.theme}",
-            t.team.team_leader_id if t.team else None,
-        )

@@ -1,5 +1,7 @@
 """Registers of 大服务. One line each: the rest is generated."""
 
+import datetime as dt
+
 from flask_babel import lazy_gettext as _l
 
 from app.core import permissions, registry
@@ -62,7 +64,17 @@ registry.add(
         owner=lambda p: ServicePledge.pledger_id == p.user_id,
         rules=(rules.check_pledge,),
         icon="fa-handshake-o",
-        time_rules=(TimeRule("FW-PLEDGE", _l("Service pledge not kept by its date"), rules.pledges_not_kept),),
+        time_rules=(
+            TimeRule(
+                "FW-PLEDGE",
+                _l("Service pledge not kept by its date"),
+                deadline="due_date",
+                open=lambda m: m.is_kept.is_(False),
+                owner="pledger_id",
+                title=lambda p: (p.content or "")[:40],
+                soon=dt.timedelta(days=3),
+            ),
+        ),
     ),
     Register(
         "errand_request",
@@ -208,8 +220,21 @@ registry.add(
             ),
         ),
         time_rules=(
-            TimeRule("TR-41", _l("Errand request not claimed by the next working day"), rules.unclaimed_errands),
-            TimeRule("TR-42", _l("Verified errand not run on its errand day"), rules.errands_behind_batch_day),
+            TimeRule(
+                "TR-41",
+                _l("Errand request not claimed by the next working day"),
+                rules.unclaimed_errands,
+                soon=rules.CLAIM_REMINDER,
+            ),
+            TimeRule(
+                "TR-42",
+                _l("Verified errand not run on its errand day"),
+                deadline="batch_date",  # set when the documents are verified (rules.suggested_batch_date)
+                open=lambda m: m.status.in_(rules.OPEN_ERRANDS),
+                owner="runner_id",
+                title="request_no",
+                soon=dt.timedelta(days=1),
+            ),
         ),
     ),
     Register(

@@ -232,8 +232,12 @@ def _community_heads(org_ids) -> dict[int, int | None]:
     return out
 
 
+CLAIM_REMINDER = dt.timedelta(days=1)  # TR-41: reminded from a day before the claim deadline
+
+
 def unclaimed_errands(now: dt.datetime):
-    """TR-41: requests not claimed by the end of the next working day (escalated to the 社区书记)."""
+    """TR-41: requests not claimed by the end of the next working day (escalated to the 社区书记).
+    Irregular: the next working day comes from the work calendar."""
     from app.extensions import db
 
     from .models import ErrandRequest as E
@@ -251,37 +255,5 @@ def unclaimed_errands(now: dt.datetime):
     heads = _community_heads({r.org_unit_id for r in rows})
     for r in rows:
         due = claim_deadline(r.received_at, calendar)
-        if due <= now + dt.timedelta(days=1):
+        if due <= now + CLAIM_REMINDER:
             yield Due("TR-41", r.id, due, r.request_no, heads.get(r.org_unit_id))
-
-
-def errands_behind_batch_day(now: dt.datetime):
-    """TR-42: a verified request is expected to be run (in_progress) by its errand day."""
-    from app.extensions import db
-
-    from .models import ErrandRequest as E
-
-    horizon = (now + dt.timedelta(days=1)).date()
-    rows = db.session.execute(
-        sa.select(E.id, E.request_no, E.batch_date, E.runner_id).where(
-            E.is_deleted.is_(False), E.status.in_(OPEN_ERRANDS), E.batch_date.is_not(None), E.batch_date <= horizon
-        )
-    )
-    for r in rows:
-        yield Due("TR-42", r.id, dt.datetime.combine(r.batch_date, END_OF_DAY), r.request_no, r.runner_id)
-
-
-def pledges_not_kept(now: dt.datetime):
-    """承诺制: pledges not kept by their date (reminder from 3 days before)."""
-    from app.extensions import db
-
-    from .models import ServicePledge as P
-
-    horizon = (now + dt.timedelta(days=3)).date()
-    rows = db.session.execute(
-        sa.select(P.id, P.content, P.due_date, P.pledger_id).where(
-            P.is_deleted.is_(False), P.is_kept.is_(False), P.due_date <= horizon
-        )
-    )
-    for r in rows:
-        yield Due("FW-PLEDGE", r.id, dt.datetime.combine(r.due_date, END_OF_DAY), (r.content or "")[:40], r.pledger_id)

@@ -1,5 +1,7 @@
 """Registers of 大经济 (domain §7). One line each: the rest is generated."""
 
+import datetime as dt
+
 from flask_babel import lazy_gettext as _l
 
 from app.core import permissions, registry
@@ -34,7 +36,11 @@ registry.add(
         order=("id", "desc"),
         rules=(rules.check_key_project,),
         icon="fa-building-o",
-        time_rules=(TimeRule("TR-38", _l("Key projects reviewed monthly"), rules.stale_projects),),
+        time_rules=(
+            TimeRule(
+                "TR-38", _l("Key projects reviewed monthly"), rules.stale_projects, watch=("key_project_progress",)
+            ),
+        ),
     ),
     Register(
         "key_project_progress",
@@ -59,7 +65,14 @@ registry.add(
         order=("contract_end", "desc"),
         rules=(rules.check_safety_provider,),
         icon="fa-handshake-o",
-        time_rules=(TimeRule("CONTRACT", _l("Safety service contract ending"), rules.ending_contracts),),
+        time_rules=(
+            TimeRule(
+                "CONTRACT",
+                _l("Safety service contract ending"),
+                rules.ending_contracts,
+                soon=dt.timedelta(days=rules.CONTRACT_WARNING_DAYS),
+            ),
+        ),
     ),
     Register(
         "safety_inspection",
@@ -95,7 +108,17 @@ registry.add(
         view_mixin=forms.PlaceChoice,
         rules=(rules.check_safety_inspection,),
         icon="fa-fire-extinguisher",
-        time_rules=(TimeRule("HAZARD", _l("Hazards rectified by their deadline"), rules.open_hazards),),
+        time_rules=(
+            TimeRule(
+                "HAZARD",
+                _l("Hazards rectified by their deadline"),
+                deadline="rectify_due",
+                open=lambda m: (m.hazard_count > 0) & m.rectified_at.is_(None),
+                owner="created_by_id",
+                title="inspected_entity",
+                soon=dt.timedelta(days=3),
+            ),
+        ),
     ),
     Register(
         "community_safety_assessment",
@@ -110,6 +133,14 @@ registry.add(
         labels={"org_unit": "fld_community_safety_assessment__community"},
         rules=(rules.check_assessment,),
         icon="fa-trophy",
+        time_rules=(
+            TimeRule(
+                "TR-39",
+                _l("Yearly safety assessment of each community (平安社区)"),
+                rules.assessments_due,
+                soon=rules.ASSESSMENT_REMINDER,
+            ),
+        ),
     ),
 )
 

@@ -129,29 +129,9 @@ def hazard_due(rectify_due: dt.date) -> dt.datetime:
     return dt.datetime.combine(rectify_due, END_OF_DAY)
 
 
-def open_hazards(now: dt.datetime):
-    """Hazards found and not rectified by their deadline (inferred from 「时效性」)."""
-    from .models import SafetyInspection
-
-    rows = db.session.execute(
-        sa.select(
-            SafetyInspection.id,
-            SafetyInspection.inspected_entity,
-            SafetyInspection.rectify_due,
-            SafetyInspection.created_by_id,
-        ).where(
-            SafetyInspection.is_deleted.is_(False),
-            SafetyInspection.hazard_count > 0,
-            SafetyInspection.rectified_at.is_(None),
-            SafetyInspection.rectify_due <= (now + dt.timedelta(days=3)).date(),
-        )
-    )
-    for r in rows:
-        yield Due("HAZARD", r.id, hazard_due(r.rectify_due), r.inspected_entity, r.created_by_id)
-
-
 def ending_contracts(now: dt.datetime):
-    """A provider's contract ending within 30 days (inferred), so it is renewed or re-tendered in time."""
+    """A provider's contract ending within 30 days (inferred), so it is renewed or re-tendered in time.
+    Irregular: a warning that ends with the contract (a declared rule would stay overdue for ever)."""
     from .models import SafetyProvider
 
     rows = db.session.execute(
@@ -184,3 +164,46 @@ def check_assessment(item) -> None:
         raise RuleViolation(_("The score is between 0 and 100."), field="score")
     if item.year is not None and not (2000 <= item.year <= clock.today().year + 1):
         raise RuleViolation(_("Not a plausible year."), field="year")
+
+
+ASSESSMENT_REMINDER = dt.timedelta(days=31)  # TR-39: reminded from 1 December
+
+
+def assessment_due(year: int) -> dt.datetime:
+    """TR-39 (inferred, §7.2, §10.47): a community's assessment of `year` is recorded, with its
+    平安社区 result, by the end of that year."""
+    return dt.datetime(year, 12, 31, 23, 59, 59)
+
+
+def assessments_due(now: dt.datetime):
+    """TR-39: every community (社区/村) has one assessment a year with its result: last year's until
+    it is recorded, this year's from a month before the year ends. A community without the row is
+    reported as a missing row of that community; a row without its result, as that row.
+    Irregular: a missing record per community and year."""
+    from app.org.models import COMMUNITY_TYPES, OrgUnit
+
+    from .models import CommunitySafetyAssessment as A
+
+    years = [y for y in (now.year - 1, now.year) if now >= assessment_due(y) - ASSESSMENT_REMINDER]
+    communities = db.session.execute(
+        sa.select(OrgUnit.id, OrgUnit.name)
+        .where(OrgUnit.is_deleted.is_(False), OrgUnit.unit_type.in_(COMMUNITY_TYPES))
+        .order_by(OrgUnit.id)
+    ).all()
+    rows = {
+        (r.org_unit_id, r.year): r
+        for r in db.session.execute(
+            sa.select(A.id, A.org_unit_id, A.year, A.result).where(A.is_deleted.is_(False), A.year.in_(years))
+        )
+    }
+    for year in years:
+        due = assessment_due(year)
+        for unit_id, name in communities:
+            row = rows.get((unit_id, year))
+            if row is None:
+                title = _("%(community)s: safety assessment %(year)s (not made yet)", community=name, year=year)
+                yield Due("TR-39", None, due, title, org_unit_id=unit_id)
+            elif row.result is None:
+                yield Due(
+                    "TR-39", row.id, due, _("%(community)s: safety assessment %(year)s", community=name, year=year)
+                )

@@ -1,5 +1,7 @@
 """Registers of 大协调. One line each: the rest is generated."""
 
+import datetime as dt
+
 from flask_babel import lazy_gettext as _l
 
 from app.core import permissions, registry
@@ -100,7 +102,12 @@ registry.add(
         rules=(rules.check_supervision_list,),
         icon="fa-list-ol",
         time_rules=(
-            TimeRule("TR-16", _l("Monthly supervision list issued within 5 working days"), rules.supervision_list_dues),
+            TimeRule("TR-16", _l("Monthly supervision list issued within 5 working days"), rules.list_issue_dues),
+            TimeRule(
+                "TR-18",
+                _l("Month-end publication of the supervision list by the last working day"),
+                rules.list_publish_dues,
+            ),
         ),
         transitions=(
             Transition(
@@ -159,7 +166,19 @@ registry.add(
         owner=lambda p: SupervisionItem.responsible_person_id == p.user_id,
         rules=(rules.check_supervision_item,),
         icon="fa-check-square-o",
-        time_rules=(TimeRule("TR-17", _l("Supervision item deadline"), rules.supervision_item_dues),),
+        time_rules=(
+            TimeRule(
+                "TR-17",
+                _l("Supervision item deadline"),
+                deadline="deadline",
+                # items of an issued (or published) list only: a draft list is not handed out yet
+                open=lambda m: (m.status != IS.done) & m.supervision_list.has(SupervisionList.status != LS.draft),
+                owner="responsible_person_id",
+                title="title",
+                soon=dt.timedelta(days=rules.REMINDER_DAYS),
+                watch=("supervision_list",),
+            ),
+        ),
         transitions=(
             Transition(
                 "issue_order",
@@ -227,7 +246,17 @@ registry.add(
         owner=lambda p: SupervisionOrder.to_person_id == p.user_id,
         rules=(rules.check_supervision_order,),
         icon="fa-bell",
-        time_rules=(TimeRule("TR-17R", _l("Supervision order reply deadline"), rules.supervision_order_dues),),
+        time_rules=(
+            TimeRule(
+                "TR-17R",
+                _l("Supervision order reply deadline"),
+                deadline="reply_deadline",
+                open=lambda m: m.status == OS.issued,
+                owner="to_person_id",
+                title="order_no",
+                soon=dt.timedelta(days=rules.REMINDER_DAYS),
+            ),
+        ),
         transitions=(
             Transition(
                 "respond",
@@ -310,7 +339,12 @@ registry.add(
         rules=(rules.check_typical_case,),
         icon="fa-star-half-o",
         time_rules=(
-            TimeRule("TR-19", _l("Typical cases selected and notified each quarter"), rules.typical_case_dues),
+            TimeRule(
+                "TR-19",
+                _l("Typical cases selected and notified each quarter"),
+                rules.typical_case_dues,
+                soon=dt.timedelta(days=rules.TYPICAL_REMINDER_DAYS),
+            ),
         ),
         transitions=(
             Transition("select_case", _l("Select"), (TS.nominated,), TS.selected, guard=wf.need_street_leader),
@@ -418,7 +452,17 @@ registry.add(
         owner=lambda p: (AssignmentOrder.module_head_id == p.user_id) | (AssignmentOrder.lead_leader_id == p.user_id),
         rules=(rules.check_assignment_order,),
         icon="fa-share-square-o",
-        time_rules=(TimeRule("TR-20", _l("Assignment order deadline"), rules.assignment_order_dues),),
+        time_rules=(
+            TimeRule(
+                "TR-20",
+                _l("Assignment order deadline"),
+                deadline="deadline",
+                open=lambda m: m.status.in_([AS.assigned, AS.reported_to_leader, AS.under_supervision]),
+                owner="module_head_id",
+                title=lambda o: f"{o.order_no} {o.title}",
+                soon=dt.timedelta(days=rules.REMINDER_DAYS),
+            ),
+        ),
         transitions=(
             Transition(
                 "submit",

@@ -28,6 +28,7 @@ from .enums import SupervisionListStatus as LS
 ISSUE_WITHIN_WORKING_DAYS = 5  # TR-16: 月初 = the first 5 working days (domain §10.22)
 SUGGEST_FROM_DAY = 11  # TR-17: lagging items are suggested from the 11th (domain §4.2)
 REMINDER_DAYS = 3  # TR-20: reminder 3 days before a deadline
+TYPICAL_REMINDER_DAYS = 7  # TR-19: a week before the quarter's end
 ORDER_REPLY_WORKING_DAYS = 3  # a 督办单's reply deadline (inferred)
 END_OF_DAY = dt.time(23, 59, 59)
 
@@ -196,96 +197,41 @@ def _open(model):
     return model.is_deleted.is_(False)
 
 
-def supervision_list_dues(now: dt.datetime) -> Iterable[Due]:
-    """TR-16 (issue within 5 working days) and TR-18 (publish by the last working day)."""
+def _lists_up_to(month: dt.date) -> dict:
     from .models import SupervisionList
 
-    overrides = calendar_overrides()
-    this_month = month_start(now.date())
-    lists = {
+    return {
         sl.month: sl
         for sl in db.session.execute(
-            sa.select(SupervisionList).where(_open(SupervisionList), SupervisionList.month <= this_month)
+            sa.select(SupervisionList).where(_open(SupervisionList), SupervisionList.month <= month)
         ).scalars()
     }
+
+
+def list_issue_dues(now: dt.datetime) -> Iterable[Due]:
+    """TR-16: the month's list is issued within its first 5 working days — last month's and this
+    month's, a missing list reported as a missing row. Irregular: working days and missing rows."""
+    overrides = calendar_overrides()
+    this_month = month_start(now.date())
+    lists = _lists_up_to(this_month)
     for month in (add_months(this_month, -1), this_month):
         due = list_issue_due(month, overrides)
         sl = lists.get(month)
         if (sl is None or sl.status == LS.draft) and due_window(due, now):
             title = sl.title if sl else _("Monthly supervision list %(month)s (not made yet)", month=f"{month:%Y-%m}")
             yield Due("TR-16", sl.id if sl else None, due, title, sl.made_by_id if sl else None)
-    for sl in lists.values():
+
+
+def list_publish_dues(now: dt.datetime) -> Iterable[Due]:
+    """TR-18: progress and comments are published by the last working day of the list's month.
+    Irregular: the last working day comes from the work calendar."""
+    overrides = calendar_overrides()
+    for sl in _lists_up_to(month_start(now.date())).values():
         if sl.status == LS.published:
             continue
         due = list_publish_due(sl.month, overrides)
         if due_window(due, now):
             yield Due("TR-18", sl.id, due, sl.title, sl.made_by_id)
-
-
-def supervision_item_dues(now: dt.datetime) -> Iterable[Due]:
-    """Items of an issued list, not done: reminder before the deadline, 督办 after (TR-17)."""
-    from .models import SupervisionItem, SupervisionList
-
-    horizon = (now + dt.timedelta(days=REMINDER_DAYS)).date()
-    rows = db.session.execute(
-        sa.select(
-            SupervisionItem.id, SupervisionItem.title, SupervisionItem.deadline, SupervisionItem.responsible_person_id
-        )
-        .join(SupervisionList, SupervisionItem.supervision_list_id == SupervisionList.id)
-        .where(
-            _open(SupervisionItem),
-            SupervisionItem.status != IS.done,
-            SupervisionItem.deadline <= horizon,
-            SupervisionList.status != LS.draft,
-        )
-    )
-    for r in rows:
-        yield Due("TR-17", r.id, dt.datetime.combine(r.deadline, END_OF_DAY), r.title, r.responsible_person_id)
-
-
-def supervision_order_dues(now: dt.datetime) -> Iterable[Due]:
-    """A 督办单 still unanswered at its reply deadline (escalated to the 牵头领导, domain §4.2)."""
-    from .models import SupervisionOrder
-
-    horizon = (now + dt.timedelta(days=REMINDER_DAYS)).date()
-    rows = db.session.execute(
-        sa.select(
-            SupervisionOrder.id,
-            SupervisionOrder.order_no,
-            SupervisionOrder.reply_deadline,
-            SupervisionOrder.to_person_id,
-        ).where(
-            _open(SupervisionOrder),
-            SupervisionOrder.status == OrderStatus.issued,
-            SupervisionOrder.reply_deadline <= horizon,
-        )
-    )
-    for r in rows:
-        yield Due("TR-17R", r.id, dt.datetime.combine(r.reply_deadline, END_OF_DAY), r.order_no, r.to_person_id)
-
-
-def assignment_order_dues(now: dt.datetime) -> Iterable[Due]:
-    """TR-20: reminder 3 days before the 交办单 deadline; 督办 once it has passed."""
-    from .models import AssignmentOrder
-
-    horizon = (now + dt.timedelta(days=REMINDER_DAYS)).date()
-    rows = db.session.execute(
-        sa.select(
-            AssignmentOrder.id,
-            AssignmentOrder.order_no,
-            AssignmentOrder.title,
-            AssignmentOrder.deadline,
-            AssignmentOrder.module_head_id,
-        ).where(
-            _open(AssignmentOrder),
-            AssignmentOrder.deadline <= horizon,
-            AssignmentOrder.status.in_([AS.assigned, AS.reported_to_leader, AS.under_supervision]),
-        )
-    )
-    for r in rows:
-        yield Due(
-            "TR-20", r.id, dt.datetime.combine(r.deadline, END_OF_DAY), f"{r.order_no} {r.title}", r.module_head_id
-        )
 
 
 def typical_case_dues(now: dt.datetime) -> Iterable[Due]:
@@ -299,5 +245,5 @@ def typical_case_dues(now: dt.datetime) -> Iterable[Due]:
     )
     for r in rows:
         due = dt.datetime.combine(quarter_end(r.case_date), END_OF_DAY)
-        if due_window(due, now, days=7):
+        if due_window(due, now, days=TYPICAL_REMINDER_DAYS):
             yield Due("TR-19", r.id, due, r.period_label, r.nominated_by_id)

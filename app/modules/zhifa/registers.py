@@ -1,5 +1,7 @@
 """Registers of 大执法 (domain §6). One line each: the rest is generated."""
 
+import datetime as dt
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -84,7 +86,9 @@ registry.add(
         owner=_own_unit(EnforcementIssue.unit_id),
         rules=(rules.check_enforcement_issue,),
         icon="fa-exclamation-circle",
-        time_rules=(TimeRule("TR-32", _l("Weekly enforcement huddle"), rules.weeks_without_huddle),),
+        time_rules=(
+            TimeRule("TR-32", _l("Weekly enforcement huddle"), rules.weeks_without_huddle, watch=("meeting",)),
+        ),
     ),
     Register(
         "analysis_report",
@@ -110,7 +114,11 @@ registry.add(
         owner=_nobody,
         rules=(rules.check_analysis_report,),
         icon="fa-line-chart",
-        time_rules=(TimeRule("TR-34", _l("Quarterly analysis reported upward"), rules.quarterly_reports_due),),
+        time_rules=(
+            TimeRule(
+                "TR-34", _l("Quarterly analysis reported upward"), rules.quarterly_reports_due, watch=("meeting",)
+            ),
+        ),
     ),
     Register(
         "volunteer_team",
@@ -244,6 +252,16 @@ registry.add(
                 icon="fa-flag-checkered",
             ),
         ),
-        time_rules=(TimeRule("TR-37", _l("Major action deployed in time"), rules.undeployed_actions),),
+        time_rules=(
+            TimeRule(
+                "TR-37",
+                _l("Major action deployed in time"),
+                deadline="deploy_due",  # given (提前部署) or set by rules.check_major_action (立即部署)
+                open=lambda m: m.status == MAS.planned,
+                owner="lead_id",
+                title="name",
+                soon=dt.timedelta(days=3),
+            ),
+        ),
     ),
 )

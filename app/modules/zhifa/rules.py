@@ -433,19 +433,3 @@ def action_guard(item, p) -> None:
 def mark_deployed(item, _p) -> None:
     if item.deployed_at is None:
         item.deployed_at = clock.now()
-
-
-def undeployed_actions(now: dt.datetime):
-    """TR-37: an action not deployed by its deployment deadline (escalated to its lead)."""
-    from .models import MajorAction
-
-    rows = db.session.execute(
-        sa.select(MajorAction.id, MajorAction.name, MajorAction.deploy_due, MajorAction.lead_id).where(
-            MajorAction.is_deleted.is_(False),
-            MajorAction.status == MajorActionStatus.planned,
-            MajorAction.deploy_due.is_not(None),
-            MajorAction.deploy_due <= now + dt.timedelta(days=3),
-        )
-    )
-    for r in rows:
-        yield Due("TR-37", r.id, r.deploy_due, r.name, r.lead_id)

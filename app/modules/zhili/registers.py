@@ -228,24 +228,38 @@ registry.add(
             ),
         ),
         time_rules=(
-            TimeRule("TR-28", _l("Petition acceptance within 15 days (信访工作条例)"), rules.petition_accept_due),
+            # accept_due / close_due are kept by check_petition_case from the configured periods
             TimeRule(
                 "TR-28",
+                _l("Petition acceptance within 15 days (信访工作条例)"),
+                deadline="accept_due",
+                open=lambda m: m.status == PS.registered,
+                owner="first_receiver_id",
+                title="case_no",
+                soon=dt.timedelta(days=3),
+            ),
+            TimeRule(
+                "TR-28C",
                 _l("Petition closed within 60 days (+ approved extension, 信访工作条例)"),
-                rules.petition_close_due,
-                soon=dt.timedelta(days=12),
+                deadline="close_due",
+                open=lambda m: m.status.in_(rules.HANDLING),
+                owner=lambda c: c.responsible_person_id or c.first_receiver_id,
+                title="case_no",
+                soon=dt.timedelta(days=12),  # the last 20% of the 60 days
             ),
             TimeRule(
                 "ZL-SCREEN",
                 _l("Proxied petition screened by the grid head within 1 working day"),
                 rules.petition_screening_due,
                 soon=dt.timedelta(hours=12),
+                watch=("petition_transfer",),  # the screening hand-off,
             ),
             TimeRule(
                 "TR-27",
                 _l("Monthly 包案 review of every open backlog case"),
                 rules.backlog_review_due,
                 soon=dt.timedelta(days=7),
+                watch=("petition_action",),  # the month's 包案 action,
             ),
         ),
     ),
@@ -329,7 +343,10 @@ registry.add(
         rules=(rules.check_petition_report,),
         time_rules=(
             TimeRule(
-                "TR-22", _l("Monthly petition ranking and report by the last working day"), rules.petition_report_due
+                "TR-22",
+                _l("Monthly petition ranking and report by the last working day"),
+                rules.petition_report_due,
+                soon=rules.REPORT_REMINDER,
             ),
         ),
     ),
@@ -361,7 +378,12 @@ registry.add(
         pii_roles=GRID_KEEPERS,
         rules=(rules.check_household,),
         time_rules=(
-            TimeRule("TR-23", _l("Red households visited in sensitive periods"), rules.red_household_attention_due),
+            TimeRule(
+                "TR-23",
+                _l("Red households visited in sensitive periods"),
+                rules.red_household_attention_due,
+                watch=("patrol_record", "sensitive_period"),
+            ),
         ),
     ),
     Register(
@@ -435,18 +457,21 @@ registry.add(
                 _l("Class A rental: at least 1 patrol per ISO week"),
                 rules.rental_a_due,
                 soon=dt.timedelta(days=2),
+                watch=("patrol_record",),
             ),
             TimeRule(
                 "TR-25",
                 _l("Class B rental: at least 2 patrols per calendar month"),
                 rules.rental_b_due,
                 soon=dt.timedelta(days=7),
+                watch=("patrol_record",),
             ),
             TimeRule(
                 "TR-26",
                 _l("Class C rental: at least 2 patrols per half-year"),
                 rules.rental_c_due,
                 soon=dt.timedelta(days=30),
+                watch=("patrol_record",),
             ),
         ),
     ),
@@ -632,7 +657,16 @@ registry.add(
                 confirmation=_l("Archive this topic? It becomes read-only."),
             ),
         ),
-        time_rules=(TimeRule("ZL-DELIB", _l("Step-6 implementation deadline"), rules.implementation_due),),
+        time_rules=(
+            TimeRule(
+                "ZL-DELIB",
+                _l("Step-6 implementation deadline"),
+                deadline="due_date",
+                open=lambda m: m.stage == DS.step6_implement,
+                title="title",
+                soon=dt.timedelta(days=3),
+            ),
+        ),
     ),
     Register(
         "deliberation_step",
@@ -848,16 +882,28 @@ registry.add(
             ),
         ),
         time_rules=(
+            # the clocks (phone_due_at …) and first on-time reports are kept by rules.refresh_event; a
+            # report made late stays due (督办) while the event is open
             TimeRule(
                 "TR-29",
                 _l("Phone report to the lead leader within 30 minutes"),
-                rules.phone_report_due,
-                soon=dt.timedelta(minutes=30),
+                deadline="phone_due_at",
+                open=lambda m: (
+                    m.is_open.is_(True) & (m.phone_reported_at.is_(None) | (m.phone_reported_at > m.phone_due_at))
+                ),
+                owner="lead_leader_id",
+                title="title",
+                soon=dt.timedelta(minutes=30),  # from the occurrence on
             ),
             TimeRule(
                 "TR-30",
                 _l("Written report to the lead leader within 1 hour"),
-                rules.written_report_due,
+                deadline="written_due_at",
+                open=lambda m: (
+                    m.is_open.is_(True) & (m.written_reported_at.is_(None) | (m.written_reported_at > m.written_due_at))
+                ),
+                owner="lead_leader_id",
+                title="title",
                 soon=dt.timedelta(minutes=60),
             ),
         ),
@@ -917,6 +963,7 @@ registry.add(
                 _l("Plan started within 1 hour of an issued warning"),
                 rules.plan_not_started_due,
                 soon=dt.timedelta(minutes=60),
+                watch=("emergency_event",),  # the plan started on the event,
             ),
         ),
     ),

@@ -233,23 +233,7 @@ def _open_cases(*where):
     return db.session.execute(sa.select(PetitionCase).where(PetitionCase.is_deleted.is_(False), *where)).scalars()
 
 
-def petition_accept_due(now: dt.datetime):
-    """TR-28: registered cases nearing or past their acceptance deadline."""
-    from .models import PetitionCase
-
-    horizon = (now + dt.timedelta(days=3)).date()
-    for c in _open_cases(PetitionCase.status == PS.registered, PetitionCase.accept_due <= horizon):
-        yield Due("TR-28", c.id, end_of_day(c.accept_due), c.case_no, c.first_receiver_id)
-
-
-def petition_close_due(now: dt.datetime):
-    """TR-28: cases being handled nearing (last 20% of the period) or past their closing deadline."""
-    from .models import PetitionCase
-
-    horizon = (now + dt.timedelta(days=12)).date()
-    handling = (PS.accepted, PS.investigating, PS.replied, PS.feedback)
-    for c in _open_cases(PetitionCase.status.in_(handling), PetitionCase.close_due <= horizon):
-        yield Due("TR-28", c.id, end_of_day(c.close_due), c.case_no, c.responsible_person_id or c.first_receiver_id)
+HANDLING = (PS.accepted, PS.investigating, PS.replied, PS.feedback)  # TR-28C: accepted, not closed yet
 
 
 def screening_due_at(received_at: dt.datetime, overrides: dict[dt.date, bool], days: int = 1) -> dt.datetime:
@@ -301,7 +285,8 @@ def missing_package_reviews(case_received: dt.date, action_dates: list[dt.date],
 
 
 def backlog_review_due(now: dt.datetime):
-    """TR-27: every open backlog case has a 包案 action (部署推动 / 研究) each month until 息访."""
+    """TR-27: every open backlog case has a 包案 action (部署推动 / 研究) each month until 息访.
+    Irregular: a missing record per month."""
     from app.extensions import db
 
     from .models import PetitionAction, PetitionCase
@@ -325,11 +310,14 @@ def backlog_review_due(now: dt.datetime):
     ):
         acts[case_id].append(at.date())
     for c in cases:
-        for m in missing_package_reviews(c.received_at.date(), acts[c.id], now.date()):
-            due = end_of_day(next_month(m) - dt.timedelta(days=1))
-            if m == month_start(now.date()) and due - now > dt.timedelta(days=7):
-                continue  # this month: remind in its last week
-            yield Due("TR-27", c.id, due, c.case_no, c.package_leader_id)
+        missing = missing_package_reviews(c.received_at.date(), acts[c.id], now.date())
+        if not missing:
+            continue
+        m = missing[0]  # one due per case: last month's missing review before this month's
+        due = end_of_day(next_month(m) - dt.timedelta(days=1))
+        if m == month_start(now.date()) and due - now > dt.timedelta(days=7):
+            continue  # this month: remind in its last week
+        yield Due("TR-27", c.id, due, c.case_no, c.package_leader_id)
 
 
 REPORT_REMINDER = dt.timedelta(days=7)
@@ -683,8 +671,8 @@ SOON = {RentalClass.A: 2, RentalClass.B: 7, RentalClass.C: 30}
 
 
 def rental_dues(rental_class: RentalClass, now: dt.datetime):
-    """TR-24/25/26: renting rentals of the class behind their patrol count — the current period in its
-    last days (reminder), the previous period if it ended short (督办)."""
+    """TR-24/25/26: renting rentals of the class behind their patrol count — the previous period if it
+    ended short (督办), else the current period in its last days (reminder). Irregular: a frequency."""
     from app.extensions import db
 
     from .models import RentalHouse
@@ -706,8 +694,9 @@ def rental_dues(rental_class: RentalClass, now: dt.datetime):
     for r in rentals:
         start = judged_from(r)
         c_prev = compliance(rental_class, days[r.id], prev, start)
-        if c_prev.behind:
+        if c_prev.behind:  # one due per rental (the ledger keeps one item per row and rule): 督办 first
             yield Due(code, r.id, end_of_day(prev[1]), r.address, stage=SUPERVISION)
+            continue
         c_cur = compliance(rental_class, days[r.id], cur, start)
         if c_cur.behind and (cur[1] - today).days < SOON[rental_class]:
             yield Due(code, r.id, end_of_day(cur[1]), r.address)
@@ -868,23 +857,6 @@ def archive_effect(item, _p) -> None:
     item.archived_at = clock.now()
 
 
-def implementation_due(now: dt.datetime):
-    """Step-6 deadlines (inferred, domain §5.6): implementation overdue goes on the escalation list."""
-    from app.extensions import db
-
-    from .models import DeliberationItem
-
-    horizon = (now + dt.timedelta(days=3)).date()
-    for d in db.session.execute(
-        sa.select(DeliberationItem).where(
-            DeliberationItem.is_deleted.is_(False),
-            DeliberationItem.stage == DS.step6_implement,
-            DeliberationItem.due_date <= horizon,
-        )
-    ).scalars():
-        yield Due("ZL-DELIB", d.id, end_of_day(d.due_date), d.title)
-
-
 def check_grid_convention(c) -> None:
     if c.version_no is not None and c.version_no < 1:
         raise RuleViolation(_("The version starts at 1."), field="version_no")
@@ -1030,38 +1002,6 @@ def check_emergency_action(a) -> None:
     _copy_org(a, a.event)
     if _in_future(a.acted_at):
         raise RuleViolation(_("This time cannot be in the future."), field="acted_at")
-
-
-def report_dues(kind: ReportKind, now: dt.datetime):
-    """TR-29 (phone) / TR-30 (written): open events whose report is missing (reminder before the
-    deadline, 督办 after) or was late (督办 at once)."""
-    from app.extensions import db
-
-    from .models import EmergencyEvent
-
-    code, due_col, done_col = (
-        ("TR-29", "phone_due_at", "phone_reported_at")
-        if kind == ReportKind.phone
-        else ("TR-30", "written_due_at", "written_reported_at")
-    )
-    for e in db.session.execute(
-        sa.select(EmergencyEvent).where(EmergencyEvent.is_deleted.is_(False), EmergencyEvent.is_open.is_(True))
-    ).scalars():
-        due, done = getattr(e, due_col), getattr(e, done_col)
-        if due is None:
-            continue
-        if done is None:
-            yield Due(code, e.id, due, e.title, e.lead_leader_id)
-        elif done > due:
-            yield Due(code, e.id, due, e.title, e.lead_leader_id, stage=SUPERVISION)
-
-
-def phone_report_due(now):
-    return report_dues(ReportKind.phone, now)
-
-
-def written_report_due(now):
-    return report_dues(ReportKind.written, now)
 
 
 def forecast_not_reported_due(now: dt.datetime):
