@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -282,6 +283,23 @@ def _sync(session, reg, rule: TimeRule, dues: Iterable[Due], now: dt.datetime, r
 # --- ways in --------------------------------------------------------------------------------
 
 
+def _office_locale(fn):
+    """Run in the office's default locale: a missing record's title (gettext text) is part of its
+    key, so a sweep started from an English page must not rename — close and reopen — its dues."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        from flask import current_app, has_app_context
+        from flask_babel import force_locale
+
+        if not has_app_context():
+            return fn(*args, **kwargs)
+        with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "zh")):
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
 def _rules_touched_by(reg_key: str) -> list[tuple[registry.Register, TimeRule, bool]]:
     """(register, rule, own) for every rule a write to `reg_key` can change: its own rules
     (own=True: recompute the written rows only, when declared) and the rules watching it."""
@@ -295,6 +313,7 @@ def _rules_touched_by(reg_key: str) -> list[tuple[registry.Register, TimeRule, b
     return out
 
 
+@_office_locale
 def refresh(session, touched: dict[str, set[int]], now: dt.datetime | None = None, stats=None) -> int:
     """Recompute the dues of written rows ({register key: ids}); returns the items changed."""
     now = now or clock.now()
@@ -321,6 +340,7 @@ def refresh(session, touched: dict[str, set[int]], now: dt.datetime | None = Non
     return len(changes)
 
 
+@_office_locale
 def sweep(now: dt.datetime | None = None) -> Counter:
     """What time alone changes: stored stages reached (or, on a clock set back, left) and the
     irregular rules' periods. Touches only the items that change; commits. A ledger never built
@@ -361,6 +381,7 @@ def sweep(now: dt.datetime | None = None) -> Counter:
     return stats
 
 
+@_office_locale
 def rebuild(now: dt.datetime | None = None) -> Counter:
     """Every rule over every row: the ledger as the rows say it should be (idempotent); commits."""
     from app.extensions import db
@@ -391,6 +412,7 @@ def _sample_keys(reg, rule: TimeRule, n: int) -> set[int]:
     return keys | set(db.session.execute(rows).scalars())
 
 
+@_office_locale
 def drift(at: dt.datetime | None = None, sample: int | None = None) -> list[str]:
     """Where the ledger differs from a recompute of the rows (empty when they agree). Irregular
     rules are recomputed as of `at`, by default the last sweep (the instant the ledger holds them

@@ -338,7 +338,7 @@ def test_the_60_day_petition_clock_has_its_own_code_and_label(db, clients, resto
 
     at(T(2029, 4, 8, 9))  # overdue: 督办, under its own rule's label
     page = text(clients("wg1").get("/escalation/"))
-    row = re.search(rf'<tr[^>]*data-register="petition_case" data-row="{cid}">(.*?)</tr>', page, re.S)
+    row = re.search(rf'<tr[^>]*data-register="petition_case"\s+data-row="{cid}"[^>]*>(.*?)</tr>', page, re.S)
     assert row, "the case is not on the escalation list"
     assert "TR-28C" in row.group(1) and "60日内办结" in row.group(1)
     assert "15日内决定是否受理" not in row.group(1)

@@ -323,7 +323,7 @@ def test_the_navbar_badge_counts_mine_and_overdue_with_one_statement(app, db, ro
     on_ledger = []
 
     def note(conn, cursor, statement, *args):
-        if "due_item" in statement:
+        if "due_item" in statement and "count(" in statement.lower():  # not the list's row marks
             on_ledger.append(statement)
 
     sq1.get("/meeting/list/")
