@@ -104,7 +104,13 @@ registry.add(
             TimeRule(
                 "TR-35",
                 _l("Emergency enforcement analysis held the same day"),
-                rules.emergency_analyses_due,
+                deadline="planned_start",
+                end_of_day=True,
+                open=lambda m: (
+                    (m.meeting_type == MeetingType.enforcement_emergency) & m.status.in_([MS.planned, MS.postponed])
+                ),
+                owner="chair_id",
+                title="title",
                 soon=rules.EMERGENCY_ANALYSIS_REMINDER,
             ),
         ),
@@ -185,7 +191,9 @@ registry.add(
         reference=True,
         rules=(rules.check_schedule_rule,),
         icon="fa-repeat",
-        time_rules=(TimeRule("SR", _l("Scheduled meeting not held"), _missed_sessions, watch=("meeting",)),),
+        time_rules=(
+            TimeRule("SR", _l("Scheduled meeting not held"), _missed_sessions, watch=("meeting",), daily=True),
+        ),
     ),
     Register(
         "work_calendar",

@@ -109,29 +109,6 @@ def start_when_held(m, _principal) -> None:
         m.actual_start = m.planned_start
 
 
-EMERGENCY_ANALYSIS_REMINDER = dt.timedelta(days=1)  # TR-35: reminded on the meeting's day
-
-
-def emergency_analyses_due(now: dt.datetime):
-    """TR-35 (inferred, domain §6.1): 「特殊情况及时研判」 — an emergency enforcement analysis
-    (enforcement_emergency) is held the day it is set for: due at the end of its planned day,
-    reminded from that day's start, 督办 once the day has passed without it being marked held.
-    Irregular: the end of a datetime's day is not a column plus a fixed interval."""
-    import sqlalchemy as sa
-
-    from app.core.timerules import Due
-    from app.extensions import db
-
-    from .models import Meeting
-
-    tomorrow = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(0, 0))
-    rows = db.session.execute(
-        sa.select(Meeting.id, Meeting.title, Meeting.planned_start, Meeting.chair_id).where(
-            Meeting.is_deleted.is_(False),
-            Meeting.meeting_type == MeetingType.enforcement_emergency,
-            Meeting.status.in_([MeetingStatus.planned, MeetingStatus.postponed]),
-            Meeting.planned_start < tomorrow,
-        )
-    )
-    for r in rows:
-        yield Due("TR-35", r.id, dt.datetime.combine(r.planned_start.date(), dt.time(23, 59, 59)), r.title, r.chair_id)
+# TR-35 (inferred, domain §6.1): 「特殊情况及时研判」 — an emergency enforcement analysis is held the
+# day it is set for: due at the end of its planned day, reminded from that day's start
+EMERGENCY_ANALYSIS_REMINDER = dt.timedelta(hours=23, minutes=59, seconds=59)  # from 00:00 of the day

@@ -62,32 +62,40 @@ class TimeRule:
     soon: dt.timedelta = dt.timedelta(days=3)  # how early the reminder (提醒) starts
     deadline: str | None = None  # column holding the deadline
     after: dt.timedelta = dt.timedelta(0)  # due = deadline column + after (15 days after receipt)
+    end_of_day: bool = False  # a DateTime deadline counts to the end of its day (held "the same day")
     open: Callable[[type], Any] | None = None  # model -> SQL condition: the row still owes this
     owner: str | Callable[[Any], int | None] | None = None  # column holding the user who must act, or row -> id
     title: str | Callable[[Any], str] | None = None  # column, or row -> text
     stage: str | None = None  # a fixed stage instead of the ladder
-    watch: Sequence[str] = ()  # other registers whose writes change these dues (a parent's state)
+    # other registers whose writes change these dues: a key (the whole rule is recomputed), or
+    # (key, ids -> this register's row ids) to recompute just those rows (declared or per_row rules)
+    watch: Sequence[Any] = ()
     manual_close: bool = True  # may a 督办 role close (销号) the due by hand
     per_row: bool = False  # an irregular check that takes `ids=` (the rows a write touched) as well
+    daily: bool = False  # an irregular check whose answer changes only with the date: one sweep a day
 
     @property
     def declared(self) -> bool:
         return self.check is None
 
 
-def _due_of(value: Any, after: dt.timedelta) -> dt.datetime:
+def _due_of(value: Any, after: dt.timedelta, end_of_day: bool = False) -> dt.datetime:
     if not isinstance(value, dt.datetime):
         value = dt.datetime.combine(value, END_OF_DAY)
+    elif end_of_day:
+        value = dt.datetime.combine(value.date(), END_OF_DAY)
     return value + after
 
 
-def _latest_value(column, bound: dt.datetime, after: dt.timedelta):
-    """The largest column value whose due time is <= bound, in the column's own type."""
+def _due_by(column, bound: dt.datetime, after: dt.timedelta, end_of_day: bool = False):
+    """SQL: the column's due time (_due_of) is <= bound, compared in the column's own type."""
     limit = bound - after
-    if isinstance(column.type, sa.DateTime):
-        return limit
-    day = limit.date()
-    return day if limit.time() >= END_OF_DAY else day - dt.timedelta(days=1)
+    if isinstance(column.type, sa.DateTime) and not end_of_day:
+        return column <= limit
+    day = limit.date() if limit.time() >= END_OF_DAY else limit.date() - dt.timedelta(days=1)
+    if isinstance(column.type, sa.DateTime):  # any time of a day whose end is due by the bound
+        return column < dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0))
+    return column <= day
 
 
 def declared_dues(reg, rule: TimeRule, now: dt.datetime | None = None, ids=None) -> list[Due]:
@@ -103,7 +111,7 @@ def declared_dues(reg, rule: TimeRule, now: dt.datetime | None = None, ids=None)
     if rule.open is not None:
         query = query.where(rule.open(model))
     if now is not None:
-        query = query.where(column <= _latest_value(column, now + rule.soon, rule.after))
+        query = query.where(_due_by(column, now + rule.soon, rule.after, rule.end_of_day))
     if ids is not None:
         query = query.where(model.id.in_(sorted(ids)))
     out = []
@@ -124,7 +132,7 @@ def declared_dues(reg, rule: TimeRule, now: dt.datetime | None = None, ids=None)
             Due(
                 rule.code,
                 row.id,
-                _due_of(getattr(row, rule.deadline), rule.after),
+                _due_of(getattr(row, rule.deadline), rule.after, rule.end_of_day),
                 str(title or ""),
                 owner,
                 rule.stage,

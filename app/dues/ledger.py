@@ -300,16 +300,25 @@ def _office_locale(fn):
     return wrapper
 
 
-def _rules_touched_by(reg_key: str) -> list[tuple[registry.Register, TimeRule, bool]]:
-    """(register, rule, own) for every rule a write to `reg_key` can change: its own rules
-    (own=True: recompute the written rows only, when declared) and the rules watching it."""
+def _watch_entries(rule: TimeRule):
+    """(register key, mapper or None) of each `watch` entry: a key, or (key, ids -> own row ids)."""
+    for w in rule.watch:
+        yield (w, None) if isinstance(w, str) else (w[0], w[1])
+
+
+def _rules_touched_by(reg_key: str) -> list[tuple[registry.Register, TimeRule, Callable | None]]:
+    """(register, rule, rows) for every rule a write to `reg_key` can change: its own rules (rows:
+    the written ids themselves) and the rules watching it (rows: the watch entry's mapper from the
+    written ids to the rule's rows, or None — then the whole rule is recomputed)."""
     out = []
     for reg in registry.all_registers():
         for rule in reg.time_rules:
             if reg.key == reg_key:
-                out.append((reg, rule, True))
-            elif reg_key in rule.watch:
-                out.append((reg, rule, False))
+                out.append((reg, rule, lambda ids: ids))
+                continue
+            for key, mapper in _watch_entries(rule):
+                if key == reg_key:
+                    out.append((reg, rule, mapper))
     return out
 
 
@@ -324,9 +333,11 @@ def refresh(session, touched: dict[str, set[int]], now: dt.datetime | None = Non
     changes: list[Change] = []
     done: set[tuple[str, str]] = set()
     for reg_key, ids in touched.items():
-        for reg, rule, own in _rules_touched_by(reg_key):
-            if own and (rule.declared or rule.per_row):  # just the written rows
-                keys = set(ids)
+        for reg, rule, rows in _rules_touched_by(reg_key):
+            if rows is not None and (rule.declared or rule.per_row):  # just the rows the write touched
+                keys = set(rows(ids))
+                if not keys:
+                    continue
                 dues = (
                     timerules.declared_dues(reg, rule, None, keys)
                     if rule.declared
@@ -367,10 +378,13 @@ def sweep(now: dt.datetime | None = None) -> Counter:
             session.execute(
                 sa.update(T).where(T.c.id.in_(ids[i : i + CHUNK])).values(stage=stage, stage_changed_at=now)
             )
+    last = swept_at()
+    same_day = last is not None and last <= now and last.date() == now.date()
     for reg in registry.all_registers():
         for rule in reg.time_rules:
-            if not rule.declared:
-                changes += _sync(session, reg, rule, _fill_units(reg, _rule_dues(reg, rule, now)), now)
+            if rule.declared or (rule.daily and same_day):  # a daily rule ran today already; writes keep it
+                continue
+            changes += _sync(session, reg, rule, _fill_units(reg, _rule_dues(reg, rule, now)), now)
     tell(changes, now, stats)
     _mark_swept(session, now)
     stats["changed"] += len(changes)
@@ -501,7 +515,7 @@ def _watched() -> set[str]:
         if reg.time_rules:
             keys.add(reg.key)
         for rule in reg.time_rules:
-            keys.update(rule.watch)
+            keys.update(key for key, _m in _watch_entries(rule))
     return keys
 
 

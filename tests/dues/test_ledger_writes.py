@@ -217,3 +217,49 @@ def test_each_users_ledger_is_the_recompute_of_their_scope(app, db, role):
         expected = {(reg.key, d.row_key, d.rule, d.due_at) for reg, d in timerules.collect(now)}
         shown = {(i.register_key, i.row_key, i.rule_code, i.due_at) for i in reads.items(now)}
     assert shown == expected
+
+
+def _spy(rule, calls):
+    real = rule.check
+
+    def check(now, **kw):
+        calls.append((now, kw.get("ids")))
+        return real(now, **kw)
+
+    object.__setattr__(rule, "check", check)  # TimeRule is frozen: the spy goes in and out by hand
+    return real
+
+
+def test_a_daily_rule_runs_at_the_first_sweep_of_a_day_only(db):
+    reg = registry.get("petition_case")
+    rule = next(r for r in reg.time_rules if r.code == "TR-27")
+    assert rule.daily and rule.per_row
+    calls: list = []
+    real = _spy(rule, calls)
+    try:
+        ledger.sweep(dt.datetime(2027, 5, 10, 9))
+        ledger.sweep(dt.datetime(2027, 5, 10, 16))  # same day: the writes keep it current
+        assert len(calls) <= 1
+        ledger.sweep(dt.datetime(2027, 5, 11, 0, 5))
+        assert calls[-1] == (dt.datetime(2027, 5, 11, 0, 5), None)
+        n = len(calls)
+        ledger.sweep(dt.datetime(2027, 5, 11, 8))
+        assert len(calls) == n
+    finally:
+        object.__setattr__(rule, "check", real)
+
+
+def test_a_write_recomputes_a_per_row_rule_for_its_own_rows_only(db, clients, at_now):
+    from app.modules.zhili.models import PetitionCase
+
+    reg = registry.get("petition_case")
+    rule = next(r for r in reg.time_rules if r.code == "TR-27")
+    case = db.session.execute(sa.select(PetitionCase).where(PetitionCase.is_deleted.is_(False))).scalars().first()
+    calls: list = []
+    real = _spy(rule, calls)
+    try:
+        case.remarks = "台账逐行重算"
+        db.session.commit()
+    finally:
+        object.__setattr__(rule, "check", real)
+    assert calls == [(ledger.swept_at(), {case.id})]

@@ -116,7 +116,11 @@ registry.add(
         icon="fa-line-chart",
         time_rules=(
             TimeRule(
-                "TR-34", _l("Quarterly analysis reported upward"), rules.quarterly_reports_due, watch=("meeting",)
+                "TR-34",
+                _l("Quarterly analysis reported upward"),
+                rules.quarterly_reports_due,
+                watch=("meeting",),
+                daily=True,
             ),
         ),
     ),

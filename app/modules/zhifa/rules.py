@@ -185,7 +185,7 @@ def quarterly_reports_due(now: dt.datetime):
 
     from .models import AnalysisReport
 
-    since = now - dt.timedelta(days=120)
+    since = dt.datetime.combine((now - dt.timedelta(days=120)).date(), dt.time(0))  # whole days: a daily rule
     meetings = db.session.execute(
         sa.select(Meeting.id, Meeting.title, Meeting.planned_start, Meeting.actual_start, Meeting.chair_id).where(
             Meeting.is_deleted.is_(False),

@@ -252,14 +252,18 @@ registry.add(
                 _l("Proxied petition screened by the grid head within 1 working day"),
                 rules.petition_screening_due,
                 soon=dt.timedelta(hours=12),
-                watch=("petition_transfer",),  # the screening hand-off,
+                watch=(("petition_transfer", rules.cases_of_transfers),),  # the screening hand-off
+                per_row=True,
+                daily=True,
             ),
             TimeRule(
                 "TR-27",
                 _l("Monthly 包案 review of every open backlog case"),
                 rules.backlog_review_due,
                 soon=dt.timedelta(days=7),
-                watch=("petition_action",),  # the month's 包案 action,
+                watch=(("petition_action", rules.cases_of_actions),),  # the month's 包案 action
+                per_row=True,
+                daily=True,
             ),
         ),
     ),

@@ -241,7 +241,35 @@ def screening_due_at(received_at: dt.datetime, overrides: dict[dt.date, bool], d
     return end_of_day(add_working_days(received_at.date(), days, overrides))
 
 
-def petition_screening_due(now: dt.datetime):
+def _only(ids):
+    """The per-row form of a check: just these cases (a write touched them), or all."""
+    from .models import PetitionCase
+
+    return () if ids is None else (PetitionCase.id.in_(sorted(ids)),)
+
+
+def cases_of_actions(ids) -> set[int]:
+    """watch mapper: the cases of written 信访 actions."""
+    from app.extensions import db
+
+    from .models import PetitionAction
+
+    return set(
+        db.session.execute(sa.select(PetitionAction.case_id).where(PetitionAction.id.in_(sorted(ids)))).scalars()
+    )
+
+
+def cases_of_transfers(ids) -> set[int]:
+    """watch mapper: the cases of written transfers (the screening hand-off)."""
+    from app.extensions import db
+
+    from .models import PetitionTransfer
+
+    q = sa.select(PetitionTransfer.case_id).where(PetitionTransfer.id.in_(sorted(ids)))
+    return set(db.session.execute(q).scalars())
+
+
+def petition_screening_due(now: dt.datetime, ids=None):
     from .models import PetitionCase, PetitionTransfer
 
     screened = sa.select(PetitionTransfer.case_id).where(
@@ -252,6 +280,7 @@ def petition_screening_due(now: dt.datetime):
             PetitionCase.channel == PetitionChannel.proxy,
             PetitionCase.status == PS.registered,
             PetitionCase.id.not_in(screened),
+            *_only(ids),
         )
     )
     if not rows:
@@ -284,7 +313,7 @@ def missing_package_reviews(case_received: dt.date, action_dates: list[dt.date],
     return out
 
 
-def backlog_review_due(now: dt.datetime):
+def backlog_review_due(now: dt.datetime, ids=None):
     """TR-27: every open backlog case has a 包案 action (部署推动 / 研究) each month until 息访.
     Irregular: a missing record per month."""
     from app.extensions import db
@@ -293,7 +322,9 @@ def backlog_review_due(now: dt.datetime):
 
     cases = list(
         _open_cases(
-            PetitionCase.is_backlog.is_(True), PetitionCase.status.not_in([PS.ceased, PS.terminated, PS.not_accepted])
+            PetitionCase.is_backlog.is_(True),
+            PetitionCase.status.not_in([PS.ceased, PS.terminated, PS.not_accepted]),
+            *_only(ids),
         )
     )
     if not cases:
