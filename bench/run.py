@@ -25,7 +25,6 @@ Prints a table and writes JSON (BENCH_OUT, default instance/bench-<db>.json).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import html
 import json
 import os
@@ -353,7 +352,15 @@ def measure_pages(app, engine, client_for) -> list[dict]:
     out = []
     for username in ("leader", "sq1"):
         client = client_for(username)
-        pages = ["/dashboard/", *[f"/dashboard/{m}/" for m in modules], "/calendar/month/", "/escalation/", "/todo/"]
+        pages = [
+            "/dashboard/",
+            *[f"/dashboard/{m}/" for m in modules],
+            "/calendar/month/",
+            "/escalation/",
+            "/escalation/?module=zhili&size=25",
+            "/escalation/?mine=1",
+            "/todo/",
+        ]
         for url in pages:
             try:
                 (_b, _t, queries), med, mx, cpu, sql = timed_page(client, url, repeat=min(3, REPEAT))
@@ -404,14 +411,19 @@ def measure_sweep(app) -> list[dict]:
     ]
 
 
-def measure_ledger_write(app, engine, writes: int = 20) -> dict:
-    """The ledger's share of one write: recompute one work item's dues after its deadline moved
-    (what the session hook does before the commit), SQL time and statements; rolled back."""
-    from app.common.models import WorkItem
+LEDGER_WRITES = ("work_item", "petition_case", "meeting")  # the big registers with time rules
+
+
+def measure_ledger_write(app, engine, key: str, writes: int = 10) -> dict:
+    """The ledger's share of one write to a row of `key` with an open due: what the session hook
+    does before the commit (recompute that row's rules and those watching the register), SQL time
+    and statements; each write rolled back."""
+    from app.core import registry
     from app.dues import ledger
     from app.dues.models import DueItem
     from app.extensions import db
 
+    model = registry.get(key).model
     spent, counted = [], []
     state = {"n": 0, "sql": 0.0, "t0": 0.0}
 
@@ -426,35 +438,39 @@ def measure_ledger_write(app, engine, writes: int = 20) -> dict:
         ids = (
             db.session.execute(
                 sa.select(DueItem.row_id)
-                .where(DueItem.register_key == "work_item", DueItem.resolved_at.is_(None))
-                .order_by(DueItem.id)
+                .where(DueItem.register_key == key, DueItem.resolved_at.is_(None), DueItem.row_id.is_not(None))
+                .order_by(DueItem.id.desc())
                 .limit(writes)
             )
             .scalars()
             .all()
         )
         for row_id in ids:
-            item = db.session.get(WorkItem, row_id)
-            item.deadline = item.deadline + dt.timedelta(days=1)
+            item = db.session.get(model, row_id)
+            item.remarks = (item.remarks or "") + "·"
             db.session.flush()
             sa.event.listen(engine, "before_cursor_execute", before)
             sa.event.listen(engine, "after_cursor_execute", after)
             state.update(n=0, sql=0.0)
-            ledger.refresh(db.session, {"work_item": {row_id}})
+            t0 = time.perf_counter()
+            ledger.refresh(db.session, {key: {row_id}})
+            wall = time.perf_counter() - t0
             sa.event.remove(engine, "before_cursor_execute", before)
             sa.event.remove(engine, "after_cursor_execute", after)
-            spent.append(state["sql"])
+            spent.append((state["sql"], wall))
             counted.append(state["n"])
             db.session.rollback()
         db.session.remove()
+    case = f"ledger share of a {key} write"
     if not spent:
-        return {"register": "dues", "user": "-", "case": "ledger update of one write", "error": "no open work item"}
+        return {"register": "dues", "user": "-", "case": case, "error": "no open due"}
     return {
         "register": "dues",
         "user": "-",
-        "case": "ledger update of one write (sql)",
-        "median_ms": statistics.median(spent) * 1000,
-        "max_ms": max(spent) * 1000,
+        "case": case,
+        "median_ms": statistics.median(w for _s, w in spent) * 1000,
+        "max_ms": max(w for _s, w in spent) * 1000,
+        "sql_ms": statistics.median(s for s, _w in spent) * 1000,
         "queries": max(counted),
     }
 
@@ -633,7 +649,7 @@ def measure_size(app, engine, size: int, log=print, registers=None, pages: bool 
                 results.append(r)
         if sweep:
             log("  escalation sweep, ledger write")
-            for r in [*measure_sweep(app), measure_ledger_write(app, engine)]:
+            for r in [*measure_sweep(app), *(measure_ledger_write(app, engine, key) for key in LEDGER_WRITES)]:
                 r["rows"] = size
                 results.append(r)
     finally:
