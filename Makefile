@@ -64,7 +64,7 @@ DATE_MATRIX ?= 2026-12-31T23:30 2027-01-04T08:00 2027-02-08T10:00 2027-10-08T09:
 DATED_TESTS ?= tests/test_seed_dates.py tests/test_no_real_date.py tests/test_meeting_rules.py \
 	tests/test_pii_and_timerules.py tests/calendar tests/dangjian tests/xietiao tests/zhili tests/zhifa \
 	tests/fuwu tests/sheets/test_dashboards.py tests/prod/test_sweep_lock.py \
-	tests/browser/test_calendar_in_browser.py
+	tests/dues tests/todo tests/escalation tests/browser/test_calendar_in_browser.py
 test-dates: install
 	@for at in $(DATE_MATRIX); do \
 		echo "== dated tests at $$at"; \
