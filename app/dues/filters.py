@@ -27,7 +27,7 @@ from .models import NOTICE, REMINDER, SUPERVISION, DueItem
 T = DueItem.__table__
 SORTS = ("due", "due_desc", "stage", "register")  # due_at ascending (the most urgent first) is the default
 DUE_CHOICES = ("overdue", "soon")
-DEFAULT_SIZE, MAX_SIZE = 500, 1000  # 500: the most urgent page the list always showed
+DEFAULT_SIZE, MAX_SIZE = 100, 1000  # a page to read; the filters and the next link reach the rest
 STAGE_RANK = {NOTICE: 0, SUPERVISION: 1, REMINDER: 2}  # the stage sort: the most severe first
 _RULE_CODE = re.compile(r"^[A-Za-z0-9_-]{1,30}$")
 

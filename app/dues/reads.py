@@ -27,6 +27,13 @@ T = DueItem.__table__
 ALL = "all"  # the whole register
 
 
+def _row_is(reg: registry.Register, cond):
+    """The item's row satisfies `cond`: a correlated EXISTS — a primary-key probe per item that
+    reaches it, not a scan of a million-row register per request (IN (SELECT …) materialises)."""
+    model = reg.model
+    return sa.exists(sa.select(sa.literal(1)).where(model.id == T.c.row_id, cond).correlate(T))
+
+
 def _register_clause(reg: registry.Register, p: Principal):
     scopes = p.cell(reg).read
     if not scopes:
@@ -39,7 +46,7 @@ def _register_clause(reg: registry.Register, p: Principal):
             if reg.module_column:
                 if p.modules:
                     col = getattr(reg.model, reg.module_column)
-                    parts.append(T.c.row_id.in_(sa.select(reg.model.id).where(col.in_(sorted(p.modules)))))
+                    parts.append(_row_is(reg, col.in_(sorted(p.modules))))
             elif reg.module in p.modules:
                 return ALL
         elif s == "c" and p.community_ids:
@@ -47,8 +54,7 @@ def _register_clause(reg: registry.Register, p: Principal):
         elif s == "g" and p.grid_ids:
             parts.append(T.c.org_unit_id.in_(sorted(p.grid_ids)))
         elif s == "o":
-            own = scope._clause(reg, p, "o")
-            parts.append(T.c.row_id.in_(sa.select(reg.model.id).where(own)))
+            parts.append(_row_is(reg, scope._clause(reg, p, "o")))
     if reg.reference and p.street_ids:
         parts.append(T.c.org_unit_id.in_(sorted(p.street_ids)))
     return sa.or_(*parts) if parts else None
@@ -62,7 +68,8 @@ def scope_clause(p: Principal | None = None):
             return sa.false() if has_request_context() else None
     if p.is_admin:
         return None
-    whole, parts = [], []
+    whole: list[str] = []
+    same: dict[str, tuple[list[str], Any]] = {}  # registers sharing one condition: one OR term
     for reg in registry.all_registers():
         if not reg.time_rules:
             continue
@@ -71,10 +78,11 @@ def scope_clause(p: Principal | None = None):
             continue
         if cond is ALL:
             whole.append(reg.key)
-        else:
-            parts.append(sa.and_(T.c.register_key == reg.key, cond))
-    if whole:
-        parts.insert(0, T.c.register_key.in_(whole))
+            continue
+        text = str(cond.compile(compile_kwargs={"literal_binds": True}))
+        same.setdefault(text, ([], cond))[0].append(reg.key)
+    parts = [T.c.register_key.in_(whole)] if whole else []
+    parts += [sa.and_(T.c.register_key.in_(keys), cond) for keys, cond in same.values()]
     return sa.or_(*parts) if parts else sa.false()
 
 
@@ -146,6 +154,22 @@ def count_by_stage(now: dt.datetime, where=None) -> dict[str, int]:
         q = q.where(where)
     found = dict(db.session.execute(q.group_by(stage)).all())
     return {s: int(found.get(s, 0)) for s in STAGES_SHOWN}
+
+
+def count_stages_and_overdue(now: dt.datetime, where=None) -> tuple[dict[str, int], dict[str, int]]:
+    """({stage: items}, {stage: overdue items}) in one scan of the open items (the 督办预警 header)."""
+    from app.extensions import db
+
+    stage = stage_case(now)
+    late = sa.case((T.c.due_at <= now, 1), else_=0)
+    q = sa.select(stage, sa.func.count(), sa.func.sum(late)).where(shown(now))
+    if where is not None:
+        q = q.where(where)
+    found = {s: (int(n), int(o or 0)) for s, n, o in db.session.execute(q.group_by(stage)).all()}
+    return (
+        {s: found.get(s, (0, 0))[0] for s in STAGES_SHOWN},
+        {s: found.get(s, (0, 0))[1] for s in STAGES_SHOWN},
+    )
 
 
 def count_overdue(now: dt.datetime, where=None) -> int:

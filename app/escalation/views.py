@@ -57,28 +57,33 @@ def _org_options() -> list[tuple[int, str]]:
     return out
 
 
+OWNER_OPTIONS = 1000  # people in the drop-down; the filter takes any id of the viewer's scope
+
+
 def _owner_options(now) -> list[tuple[int, str]]:
-    """The owners of the items the viewer sees (never a name from outside the scope)."""
+    """The people the viewer may see (the user register's read scope): never a name from outside
+    the scope, and no scan of the ledger to find them."""
     from app.org.models import AppUser
 
     name = sa.func.coalesce(AppUser.last_name, "") + sa.func.coalesce(AppUser.first_name, "")
     label = sa.func.coalesce(sa.func.nullif(name, ""), AppUser.username)
-    rows = db.session.execute(
-        sa.select(AppUser.id, label).join(T, T.c.owner_id == AppUser.id).where(reads.shown(now)).distinct()
-    ).all()
-    return sorted(((r[0], r[1]) for r in rows), key=lambda o: (o[1], o[0]))
+    q = sa.select(AppUser.id, label.label("label")).where(AppUser.active.is_(True))
+    cond = scope.clause(registry.get("user"), scope.principal(), "read")
+    if cond is not None:
+        q = q.where(cond)
+    rows = db.session.execute(q.order_by(label, AppUser.id).limit(OWNER_OPTIONS)).all()
+    return [(r.id, r.label) for r in rows]
 
 
 def _rule_options(now) -> list[tuple[str, str]]:
-    rows = db.session.execute(sa.select(T.c.register_key, T.c.rule_code).where(reads.shown(now)).distinct()).all()
+    """Every rule of the registers the viewer reads (from the declarations: no query)."""
     labels = {}
-    for reg_key, code in rows:
-        try:
-            reg = registry.get(reg_key)
-        except KeyError:
+    p = scope.principal()
+    for reg in registry.all_registers():
+        if p is not None and not p.is_admin and not p.cell(reg).read:
             continue
-        label = next((r.label for r in reg.time_rules if r.code == code), None)
-        labels.setdefault(code, f"{code} {label}" if label else code)
+        for rule in reg.time_rules:
+            labels.setdefault(rule.code, f"{rule.code} {rule.label}")
     return sorted(labels.items())
 
 
@@ -113,9 +118,11 @@ class EscalationView(BaseView):
         ledger.ensure_current(now)  # stages and missing records as of now
         a = filters.parse(request.args)
         shown, next_key = filters.page(a, now)
-        counts = reads.count_by_stage(now, where=filters.where(a, now, stage=False))
+        # the stage badges count over the other filters (so each stays a useful link); the total
+        # and the overdue count follow the stage filter too — one scan for all of them
+        counts, late = reads.count_stages_and_overdue(now, where=filters.where(a, now, stage=False))
         total = counts[a.stage] if a.stage else sum(counts.values())
-        overdue = reads.count_overdue(now, where=filters.where(a, now))
+        overdue = late[a.stage] if a.stage else sum(late.values())
         p = scope.principal()
         return self.render_template(
             "escalation/index.html",

@@ -20,6 +20,8 @@ from app.org.models import COMMUNITY_TYPES, OrgUnit
 from .. import factories as f
 from ..conftest import text
 
+ALL_DUE = "/escalation/?size=1000"  # the whole list (a page shows 100)
+
 T = dt.datetime
 # five instants over a year around the demo's date: a working Monday, a half-year's last second, the
 # day after the National Day week, a month's first instant, a Sunday evening at a month's end
@@ -176,7 +178,7 @@ def test_a_work_item_due_climbs_the_ladder_follows_its_deadline_and_goes_when_do
 
     at(T(2029, 5, 22, 9))
     assert one("work_item", wid, "WI").stage == "reminder"
-    page = text(clients("sq1").get("/escalation/"))
+    page = text(clients("sq1").get(ALL_DUE))
     assert f'href="/work_item/show/{wid}"' in page and "台账规则测试任务" in page
 
     # the deadline moved through the edit form: the same item, due later, back to upcoming at once
@@ -337,7 +339,7 @@ def test_the_60_day_petition_clock_has_its_own_code_and_label(db, clients, resto
     assert close.remind_at == T(2029, 3, 25, 23, 59, 59) and close.owner_id == f.user("wg1").id
 
     at(T(2029, 4, 8, 9))  # overdue: 督办, under its own rule's label
-    page = text(clients("wg1").get("/escalation/"))
+    page = text(clients("wg1").get(ALL_DUE))
     row = re.search(rf'<tr[^>]*data-register="petition_case"\s+data-row="{cid}"[^>]*>(.*?)</tr>', page, re.S)
     assert row, "the case is not on the escalation list"
     assert "TR-28C" in row.group(1) and "60日内办结" in row.group(1)
@@ -395,7 +397,7 @@ def test_tr39_each_community_is_assessed_every_year(db, clients, restored):
     heh = next(i for i in due if i.org_unit_id == f.org("荷花社区").id)
     assert heh.title == "荷花社区：2029年度安全生产考核（尚未考核）"
     # each community sees its own
-    page = text(clients("sq1").get("/escalation/"))
+    page = text(clients("sq1").get(ALL_DUE))
     assert "荷花社区：2029年度安全生产考核" in page and "新村社区：2029年度安全生产考核" not in page
     # the assessment recorded through the API: that community's due goes
     r = clients("mk_jingji").api(

@@ -19,6 +19,8 @@ from ..conftest import ids_in_api, text
 from ..factories import org, user
 from . import factories as xf
 
+ALL_DUE = "/escalation/?size=1000"  # the whole list (a page shows 100)
+
 
 @pytest.fixture()
 def frozen():
@@ -46,14 +48,14 @@ def test_the_page_lists_every_register_in_the_viewers_scope(db, clients, frozen)
     mine = _work_item(db, "荷花社区", "预警页荷花任务", dt.date(2027, 4, 6))
     theirs = _work_item(db, "新村社区", "预警页新村任务", dt.date(2027, 4, 6))
     soon = xf.assignment(status=AS.assigned, deadline=dt.date(2027, 4, 11))
-    page = text(clients("dcb").get("/escalation/"))
+    page = text(clients("dcb").get(ALL_DUE))
     for row in (mine, theirs):
         assert f'href="/work_item/show/{row.id}"' in page
     assert f'href="/assignment_order/show/{soon.id}"' in page and "TR-20" in page and "剩余" in page
     # no April list by the 5th working day (TR-16): a missing row, linked to the list page
     assert "2027-04月度重点督查清单（尚未制定）" in page and 'href="/supervision_list/list/"' in page
     assert "督办预警（" in page and "label-danger" in page and "label-warning" in page
-    sq1 = text(clients("sq1").get("/escalation/"))
+    sq1 = text(clients("sq1").get(ALL_DUE))
     assert f'href="/work_item/show/{mine.id}"' in sq1
     assert f'href="/work_item/show/{theirs.id}"' not in sq1
     assert f'href="/assignment_order/show/{soon.id}"' not in sq1 and "尚未制定" not in sq1
@@ -64,20 +66,20 @@ def test_the_page_lists_every_register_in_the_viewers_scope(db, clients, frozen)
 
 def test_a_list_issued_in_time_is_no_longer_due(db, clients, frozen):
     frozen(dt.datetime(2027, 8, 6, 9))  # August 2027: 2,3,4,5,6 → due on Friday the 6th
-    assert "2027-08月度重点督查清单（尚未制定）" in text(clients("dcb").get("/escalation/"))
+    assert "2027-08月度重点督查清单（尚未制定）" in text(clients("dcb").get(ALL_DUE))
     sl = xf.supervision_list(dt.date(2027, 8, 1))
-    page = text(clients("dcb").get("/escalation/"))
+    page = text(clients("dcb").get(ALL_DUE))
     assert "2027-08月度重点督查清单（尚未制定）" not in page
     assert f'href="/supervision_list/show/{sl.id}"' in page  # a draft is still due (TR-16)
     xf.item(sl)
     sl.status, sl.issued_at = LS.issued, dt.datetime(2027, 8, 6, 9)
     db.session.commit()
-    assert f'href="/supervision_list/show/{sl.id}"' not in text(clients("dcb").get("/escalation/"))
+    assert f'href="/supervision_list/show/{sl.id}"' not in text(clients("dcb").get(ALL_DUE))
     # TR-18: from three days before the last working day (Tuesday 31 August) it is due for publication
     frozen(dt.datetime(2027, 8, 28, 23, 0))
-    assert f'href="/supervision_list/show/{sl.id}"' not in text(clients("dcb").get("/escalation/"))
+    assert f'href="/supervision_list/show/{sl.id}"' not in text(clients("dcb").get(ALL_DUE))
     frozen(dt.datetime(2027, 8, 29, 9))
-    page = text(clients("dcb").get("/escalation/"))
+    page = text(clients("dcb").get(ALL_DUE))
     assert f'href="/supervision_list/show/{sl.id}"' in page and "TR-18" in page
 
 
