@@ -21,7 +21,7 @@ from app.core import clock, registry, scope
 from app.core.scope import Principal
 
 from .ledger import STAGES_SHOWN, stage_at, stage_case  # noqa: F401 (stage_case: for readers)
-from .models import DueItem
+from .models import NOTICE, REMINDER, SUPERVISION, DueItem
 
 T = DueItem.__table__
 ALL = "all"  # the whole register
@@ -156,20 +156,37 @@ def count_by_stage(now: dt.datetime, where=None) -> dict[str, int]:
     return {s: int(found.get(s, 0)) for s in STAGES_SHOWN}
 
 
-def count_stages_and_overdue(now: dt.datetime, where=None) -> tuple[dict[str, int], dict[str, int]]:
-    """({stage: items}, {stage: overdue items}) in one scan of the open items (the 督办预警 header)."""
+COUNT_CAP = 1000  # counts stop here and print "1,000+" (as list pages do): a count never scans the ledger
+
+
+def capped_count(where, cap: int = COUNT_CAP) -> int:
+    """Items matching `where`, counted up to `cap` (a BoundedCount beyond): the scan stops at
+    cap + 1 matches, so its cost does not grow with the ledger."""
+    from app.core.paging import BoundedCount
     from app.extensions import db
 
+    inner = sa.select(sa.literal(1)).select_from(T).where(where).limit(cap + 1).subquery()
+    n = int(db.session.execute(sa.select(sa.func.count()).select_from(inner)).scalar_one())
+    return BoundedCount(cap, cap) if n > cap else n
+
+
+def capped_sum(*counts: int) -> int:
+    """A sum that stays "1,000+" when a part was capped."""
+    from app.core.paging import BoundedCount
+
+    total = sum(int(c) for c in counts)
+    capped = [c for c in counts if isinstance(c, BoundedCount)]
+    return BoundedCount(total, capped[0].cap) if capped else total
+
+
+def count_stages_and_overdue(now: dt.datetime, where=None) -> tuple[dict[str, int], int]:
+    """({stage: items}, overdue items), each capped (the 督办预警 header). Reminders are not yet
+    due, 督办 and 通报 are: each count walks its side of the due-time index."""
     stage = stage_case(now)
-    late = sa.case((T.c.due_at <= now, 1), else_=0)
-    q = sa.select(stage, sa.func.count(), sa.func.sum(late)).where(shown(now))
-    if where is not None:
-        q = q.where(where)
-    found = {s: (int(n), int(o or 0)) for s, n, o in db.session.execute(q.group_by(stage)).all()}
-    return (
-        {s: found.get(s, (0, 0))[0] for s in STAGES_SHOWN},
-        {s: found.get(s, (0, 0))[1] for s in STAGES_SHOWN},
-    )
+    base = shown(now) if where is None else sa.and_(shown(now), where)
+    side = {REMINDER: T.c.due_at > now, SUPERVISION: T.c.due_at <= now, NOTICE: T.c.due_at <= now}
+    counts = {s: capped_count(sa.and_(base, side[s], stage == s)) for s in STAGES_SHOWN}
+    return counts, capped_count(sa.and_(base, T.c.due_at <= now))
 
 
 def count_overdue(now: dt.datetime, where=None) -> int:

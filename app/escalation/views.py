@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from app.core import clock, panels, registry, scope, spreadsheets
 from app.dues import actions, filters, ledger, reads
 from app.dues.ledger import STAGES_SHOWN, stage_case
-from app.dues.models import CLOSED_BY_HAND, DONE, DueItem
+from app.dues.models import CLOSED_BY_HAND, DONE, REMINDER, DueItem
 from app.extensions import db
 
 from . import orders  # noqa: F401  (registers the 督办单 of supervision items)
@@ -120,9 +120,11 @@ class EscalationView(BaseView):
         shown, next_key = filters.page(a, now)
         # the stage badges count over the other filters (so each stays a useful link); the total
         # and the overdue count follow the stage filter too — one scan for all of them
-        counts, late = reads.count_stages_and_overdue(now, where=filters.where(a, now, stage=False))
-        total = counts[a.stage] if a.stage else sum(counts.values())
-        overdue = late[a.stage] if a.stage else sum(late.values())
+        counts, overdue = reads.count_stages_and_overdue(now, where=filters.where(a, now, stage=False))
+        total = counts[a.stage] if a.stage else reads.capped_sum(*counts.values())
+        if a.stage:  # the overdue count of just that stage (a reminder is never overdue)
+            overdue = counts[a.stage] if a.stage != REMINDER else 0
+        soon = reads.capped_sum(counts[REMINDER]) if not a.stage or a.stage == REMINDER else 0
         p = scope.principal()
         return self.render_template(
             "escalation/index.html",
@@ -132,7 +134,9 @@ class EscalationView(BaseView):
             rights={e.id: actions.allowed(e, p) for e in shown},
             total=total,
             counts=counts,
+            any_total=reads.capped_sum(*counts.values()),
             overdue=overdue,
+            soon=soon,
             next_url=url_for("EscalationView.index", **a.url_args(filters.encode_cursor(a, next_key)))
             if next_key
             else None,

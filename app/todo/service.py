@@ -38,6 +38,7 @@ GROUPS = ("review", "mine", "soon", "overdue")
 # columns that name a row, in order of preference (personal-data columns are skipped)
 TITLE_COLUMNS = ("title", "name", "order_no", "case_no", "request_no", "notice_no", "period_label")
 BADGE = "jiedao_todo_badge"
+BADGE_CAP = 99  # the navbar shows "99+" beyond: its count stops there on every page
 
 
 @dataclass
@@ -121,7 +122,10 @@ class Todo:
 
     @property
     def badge(self) -> int:
-        return self.groups["mine"].total + self.groups["overdue"].total
+        from app.core.paging import BoundedCount
+
+        n = int(self.groups["mine"].total) + int(self.groups["overdue"].total)
+        return BoundedCount(BADGE_CAP, BADGE_CAP) if n > BADGE_CAP else n
 
     @property
     def today(self) -> list[Meeting]:
@@ -182,8 +186,6 @@ def badge() -> int | None:
     A page that built the whole list (the todo page) has already set it."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from app.extensions import db
-
     if BADGE in g:
         return g.get(BADGE)
     value = None
@@ -191,8 +193,7 @@ def badge() -> int | None:
         p = scope.principal()
         if p is not None:
             now = clock.now()
-            q = sa.select(sa.func.count()).select_from(T).where(reads.shown(now, p), _badge_condition(p, now))
-            value = int(db.session.execute(q).scalar_one())
+            value = reads.capped_count(sa.and_(reads.shown(now, p), _badge_condition(p, now)), BADGE_CAP)
     except SQLAlchemyError:  # a page rendered after a failed statement (an error page): no badge
         value = None
     setattr(g, BADGE, value)
@@ -312,11 +313,8 @@ def _reviews(p, limit: int) -> Group:
 
 
 def _ledger_counts(p, now: dt.datetime, conds: dict) -> dict[str, int]:
-    from app.extensions import db
-
-    q = sa.select(*[sa.func.coalesce(sa.func.sum(sa.case((c, 1), else_=0)), 0).label(k) for k, c in conds.items()])
-    row = db.session.execute(q.select_from(T).where(reads.shown(now, p))).one()
-    return {k: int(row._mapping[k]) for k in conds}
+    """Each group's count, capped (reads.capped_count): bounded however big the ledger grows."""
+    return {k: reads.capped_count(sa.and_(reads.shown(now, p), c)) for k, c in conds.items()}
 
 
 def _entry(item: reads.Item) -> Entry:
