@@ -233,6 +233,24 @@ def _closed_by_hand(session, reg, rule: TimeRule, keys: Iterable[Key]) -> set[tu
     return out
 
 
+FEW = 50  # inserts one by one (insert-if-absent) up to here; a rebuild's thousands in bulk
+
+
+def _insert_if_absent(session):
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return (
+        insert(T)
+        .on_conflict_do_nothing(
+            index_elements=["register_key", "source", "row_key", "rule_code", "occurrence"],
+            index_where=T.c.resolved_at.is_(None),
+        )
+        .returning(T.c.id)
+    )
+
+
 def _sync(session, reg, rule: TimeRule, dues: Iterable[Due], now: dt.datetime, row_keys=None, at=None) -> list[Change]:
     """Make the open items of (reg, rule) — of `row_keys` only, when given — equal `dues`, which
     an irregular rule computed as of `at` (default now)."""
@@ -252,11 +270,20 @@ def _sync(session, reg, rule: TimeRule, dues: Iterable[Due], now: dt.datetime, r
             continue
         stage = stage_at(v["remind_at"], v["due_at"], v["notice_at"], v["fixed_stage"], now)
         inserts.append({**v, "stage": stage, "opened_at": now, "stage_changed_at": now, "urged_count": 0})
-    for part in range(0, len(inserts), CHUNK):
-        rows = inserts[part : part + CHUNK]
-        ids = session.execute(sa.insert(T).returning(T.c.id, sort_by_parameter_order=True), rows).scalars().all()
-        for item_id, v in zip(ids, rows):
-            changes.append(Change(item_id, reg.key, v["row_key"], v["rule_code"], None, v["stage"], v))
+    if len(inserts) <= FEW:
+        # a write's few new dues: insert-if-absent, so two people saving rows of one due at once
+        # (two 包案 actions of one case) do not have the second save refused by the unique index
+        for v in inserts:
+            item_id = session.execute(_insert_if_absent(session).values(**v)).scalar()
+            if item_id is not None:
+                changes.append(Change(item_id, reg.key, v["row_key"], v["rule_code"], None, v["stage"], v))
+    else:
+        for part in range(0, len(inserts), CHUNK):
+            rows = inserts[part : part + CHUNK]
+            stmt = sa.insert(T).returning(T.c.id, sort_by_parameter_order=True)
+            ids = session.execute(stmt, rows).scalars().all()
+            for item_id, v in zip(ids, rows):
+                changes.append(Change(item_id, reg.key, v["row_key"], v["rule_code"], None, v["stage"], v))
     for key, old in have.items():
         v = wanted.get(key)
         if v is None:
