@@ -179,14 +179,31 @@ def capped_sum(*counts: int) -> int:
     return BoundedCount(total, capped[0].cap) if capped else total
 
 
+def _max_soon():
+    return max((r.soon for reg in registry.all_registers() for r in reg.time_rules), default=dt.timedelta(0))
+
+
 def count_stages_and_overdue(now: dt.datetime, where=None) -> tuple[dict[str, int], int]:
-    """({stage: items}, overdue items), each capped (the 督办预警 header). Reminders are not yet
-    due, 督办 and 通报 are: each count walks its side of the due-time index."""
+    """({stage: items}, overdue items), each capped (the 督办预警 header). Each stage is a range of
+    the due-time index: a reminder is due within the longest lead from now, 督办 since this
+    month began (the month-end ladder), 通报 before it; a rule's fixed stage is a small side index."""
+    month = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    ladder = T.c.fixed_stage.is_(None)
+    side = {
+        REMINDER: sa.and_(ladder, T.c.due_at > now, T.c.due_at <= now + _max_soon()),
+        SUPERVISION: sa.or_(sa.and_(ladder, T.c.due_at >= month, T.c.due_at <= now), T.c.fixed_stage == SUPERVISION),
+        NOTICE: sa.or_(sa.and_(ladder, T.c.due_at < month), T.c.fixed_stage == NOTICE),
+    }
+    # an item due by now has started its reminder (remind_at <= due_at): those counts leave the
+    # remind_at term out, so the planner walks the due-time index, not the reminder one
+    extra = [] if where is None else [where]
+    due = shown(now, upcoming=True)
     stage = stage_case(now)
-    base = shown(now) if where is None else sa.and_(shown(now), where)
-    side = {REMINDER: T.c.due_at > now, SUPERVISION: T.c.due_at <= now, NOTICE: T.c.due_at <= now}
-    counts = {s: capped_count(sa.and_(base, side[s], stage == s)) for s in STAGES_SHOWN}
-    return counts, capped_count(sa.and_(base, T.c.due_at <= now))
+    counts = {
+        s: capped_count(sa.and_(shown(now) if s == REMINDER else due, side[s], stage == s, *extra))
+        for s in STAGES_SHOWN
+    }
+    return counts, capped_count(sa.and_(due, T.c.due_at <= now, *extra))
 
 
 def count_overdue(now: dt.datetime, where=None) -> int:

@@ -70,6 +70,13 @@ def upgrade():
             postgresql_where=sa.text("resolved_at IS NULL"),
         )
         batch_op.create_index(
+            "ix_due_item_open_fixed",
+            ["fixed_stage"],
+            unique=False,
+            sqlite_where=sa.text("resolved_at IS NULL AND fixed_stage IS NOT NULL"),
+            postgresql_where=sa.text("resolved_at IS NULL AND fixed_stage IS NOT NULL"),
+        )
+        batch_op.create_index(
             "ix_due_item_open_remind",
             ["remind_at"],
             unique=False,
@@ -131,6 +138,11 @@ def downgrade():
         batch_op.drop_index("ix_due_item_row")
         batch_op.drop_index(batch_op.f("ix_due_item_owner_id"))
         batch_op.drop_index(batch_op.f("ix_due_item_org_unit_id"))
+        batch_op.drop_index(
+            "ix_due_item_open_fixed",
+            sqlite_where=sa.text("resolved_at IS NULL AND fixed_stage IS NOT NULL"),
+            postgresql_where=sa.text("resolved_at IS NULL AND fixed_stage IS NOT NULL"),
+        )
         batch_op.drop_index(
             "ix_due_item_open_remind",
             sqlite_where=sa.text("resolved_at IS NULL"),
