@@ -139,7 +139,7 @@ def _subtree(org_unit_id: int):
 
 def where(a: ListArgs, now: dt.datetime, stage: bool = True):
     """The filters as one SQL condition over due_item (None: no filter). The data scope is not
-    here: reads.items / count_by_stage add it (reads.shown). stage=False leaves out the stage
+    here: reads.items / count_stages_and_overdue add it (reads.shown). stage=False leaves out the stage
     filter (the counts per stage are of the set the other filters select)."""
     conds = []
     if a.module:

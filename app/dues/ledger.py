@@ -236,13 +236,18 @@ def _closed_by_hand(session, reg, rule: TimeRule, keys: Iterable[Key]) -> set[tu
 FEW = 50  # inserts one by one (insert-if-absent) up to here; a rebuild's thousands in bulk
 
 
-def _insert_if_absent(session):
+def dialect_insert(session):
+    """The database's own INSERT construct (ON CONFLICT DO NOTHING is dialect-specific)."""
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+def _insert_if_absent(session):
     return (
-        insert(T)
+        dialect_insert(session)(T)
         .on_conflict_do_nothing(
             index_elements=["register_key", "source", "row_key", "rule_code", "occurrence"],
             index_where=T.c.resolved_at.is_(None),
@@ -386,7 +391,8 @@ def sweep(now: dt.datetime | None = None) -> Counter:
     from app.extensions import db
 
     now = now or clock.now()
-    if swept_at() is None:
+    last = swept_at()
+    if last is None:
         return rebuild(now)
     session = db.session
     stats: Counter = Counter()
@@ -405,8 +411,7 @@ def sweep(now: dt.datetime | None = None) -> Counter:
             session.execute(
                 sa.update(T).where(T.c.id.in_(ids[i : i + CHUNK])).values(stage=stage, stage_changed_at=now)
             )
-    last = swept_at()
-    same_day = last is not None and last <= now and last.date() == now.date()
+    same_day = last <= now and last.date() == now.date()
     for reg in registry.all_registers():
         for rule in reg.time_rules:
             if rule.declared or (rule.daily and same_day):  # a daily rule ran today already; writes keep it

@@ -145,17 +145,6 @@ class Item:
         return self.register.list_url
 
 
-def count_by_stage(now: dt.datetime, where=None) -> dict[str, int]:
-    from app.extensions import db
-
-    stage = stage_case(now)
-    q = sa.select(stage, sa.func.count()).where(shown(now))
-    if where is not None:
-        q = q.where(where)
-    found = dict(db.session.execute(q.group_by(stage)).all())
-    return {s: int(found.get(s, 0)) for s in STAGES_SHOWN}
-
-
 COUNT_CAP = 1000  # counts stop here and print "1,000+" (as list pages do): a count never scans the ledger
 
 
@@ -204,15 +193,6 @@ def count_stages_and_overdue(now: dt.datetime, where=None) -> tuple[dict[str, in
         for s in STAGES_SHOWN
     }
     return counts, capped_count(sa.and_(due, T.c.due_at <= now, *extra))
-
-
-def count_overdue(now: dt.datetime, where=None) -> int:
-    from app.extensions import db
-
-    q = sa.select(sa.func.count()).select_from(T).where(shown(now), T.c.due_at <= now)
-    if where is not None:
-        q = q.where(where)
-    return int(db.session.execute(q).scalar_one())
 
 
 def _named():

@@ -50,12 +50,8 @@ def _record_stages(changes: list[ledger.Change], now: dt.datetime, stats) -> Non
         if c.new in STAGES_SHOWN
     ]
     if rows:
-        if db.session.get_bind().dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
         stmt = (
-            insert(table)
+            ledger.dialect_insert(db.session)(table)
             .on_conflict_do_nothing(index_elements=["register_key", "row_id", "rule_code", "stage"])
             .returning(table.c.id)
         )
